@@ -1,0 +1,53 @@
+using DirectAuth.Protocol;
+using DirectAuth.Server.AuthorizationServers;
+using DirectAuth.Server.ClientAuthentication;
+using DirectAuth.Server.Grants;
+using DirectAuth.Server.Http;
+using DirectAuth.Server.Observability;
+
+namespace DirectAuth.Server.Endpoints;
+
+/// <summary>POST {base}/v1/token: reads the form, authenticates the client, and hands the request to the grant it names.</summary>
+public static class TokenEndpoint
+{
+    public static void MapTokenEndpoint(this IEndpointRouteBuilder app) => app.MapOAuth("token", ["POST"], HandleAsync);
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext http, ServerDirectory directory, OAuthRequestReader reader, ClientAuthenticator clients,
+        IEnumerable<ITokenGrant> grants, AuditLog audit)
+    {
+        var ct = http.RequestAborted;
+        var (context, notFound) = await OAuthRoutes.ResolveAsync(http, directory);
+        if (context is null) return notFound!;
+        var (form, formError) = await reader.ReadAsync(http.Request, ct);
+        if (form is null) return new OAuthErrorResult(formError!);
+
+        var grantType = form[Parameters.GrantType];
+        if (grantType is null) return new OAuthErrorResult(OAuthError.MissingParameter(Parameters.GrantType));
+
+        var (client, clientError) = await clients.AuthenticateAsync(context, form, http.Request.Headers.Authorization, context.EndpointUrl("token"), ct);
+        if (client is null) return new OAuthErrorResult(clientError!);
+
+        var grant = grants.FirstOrDefault(g => g.GrantType == grantType);
+        if (grant is null)
+            return new OAuthErrorResult(new OAuthError(400, Errors.UnsupportedGrantType, $"The grant type '{Truncate(grantType)}' is not supported."));
+        if (!client.Allows(grantType))
+            return new OAuthErrorResult(new OAuthError(400, Errors.UnauthorizedClient,
+                $"The client is not authorized to use the provided grant type. Configured grant types: [{string.Join(", ", client.GrantTypeList)}]."));
+
+        var outcome = await grant.HandleAsync(new TokenRequest(context, client, form), ct);
+        if (outcome.Tokens is not null)
+            return new WireResult<TokenResponse>(200, outcome.Tokens, ProtocolJsonContext.Wire.TokenResponse);
+
+        var error = outcome.Error!;
+        if (error.Error is not Errors.AuthorizationPending and not Errors.SlowDown and not Errors.MfaRequired)
+            await audit.RecordAsync(new AuditEntry(EventTypes.TokenGrantFailed, Outcomes.Failure, "OAuth2 token request refused")
+            {
+                Reason = error.Error, ClientId = client.ClientId, ActorId = client.ClientId, ActorType = "Client",
+                Details = new Dictionary<string, string> { ["grantType"] = grantType, ["error_description"] = error.Description },
+            }, ct);
+        return new OAuthErrorResult(error);
+    }
+
+    private static string Truncate(string s) => s.Length > 100 ? s[..100] + "…" : s;
+}

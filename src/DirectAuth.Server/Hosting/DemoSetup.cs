@@ -1,0 +1,66 @@
+using DirectAuth.Protocol;
+using DirectAuth.Server.Applications;
+using DirectAuth.Server.Security;
+using DirectAuth.Server.Storage;
+using DirectAuth.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DirectAuth.Server.Hosting;
+
+/// <summary>
+/// <c>--demo</c>: makes sure a public native app <c>demo-app</c> and a user <c>demo@example.com</c> exist,
+/// gives the user a fresh random password, and prints how to sign in with curl.
+/// </summary>
+public static class DemoSetup
+{
+    public const string ClientId = "demo-app";
+    public const string Login = "demo@example.com";
+
+    public static async Task RunAsync(IServiceProvider services, string baseUrl, TextWriter output, CancellationToken ct)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DirectAuthDb>();
+        var hashing = scope.ServiceProvider.GetRequiredService<PasswordHashing>();
+        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+
+        if (!await db.Set<Application>().AnyAsync(a => a.ClientId == ClientId, ct))
+            db.Add(new Application
+            {
+                ClientId = ClientId, Name = "Demo native app", ApplicationType = "native", TokenEndpointAuthMethod = AuthMethods.None,
+                GrantTypes = string.Join(' ', DemoGrantTypes(scope.ServiceProvider)), Created = now, LastUpdated = now,
+            });
+
+        var password = Secrets.NewHandle(12);
+        var user = await db.Set<User>().FirstOrDefaultAsync(u => u.NormalizedLogin == User.Normalize(Login), ct);
+        if (user is null)
+        {
+            user = new User
+            {
+                Id = Secrets.NewId("00u"), Login = Login, NormalizedLogin = User.Normalize(Login), Email = Login,
+                FirstName = "Demo", LastName = "User", Status = UserStatus.Active, Created = now, LastUpdated = now, Activated = now, StatusChanged = now,
+            };
+            db.Add(user);
+        }
+        user.PasswordHash = hashing.Hash(password);
+        user.PasswordChanged = now;
+        await db.SaveChangesAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<LockoutService>().ResetAsync(Login, ct);
+
+        output.WriteLine($"""
+
+            Demo ready: public app '{ClientId}', user '{Login}' with password '{password}' (new on every --demo start).
+            Sign in with the password grant:
+
+              curl -s {baseUrl}/oauth2/default/v1/token \
+                -d grant_type=password -d client_id={ClientId} \
+                -d username={Login} --data-urlencode 'password={password}' \
+                -d 'scope=openid profile email offline_access'
+
+            Discovery: {baseUrl}/oauth2/default/.well-known/openid-configuration
+
+            """);
+    }
+
+    private static IEnumerable<string> DemoGrantTypes(IServiceProvider services) =>
+        services.GetServices<Grants.ITokenGrant>().Select(g => g.GrantType).Where(g => g != GrantTypes.ClientCredentials);
+}

@@ -1,0 +1,47 @@
+using DirectAuth.Server.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace DirectAuth.Server.Http;
+
+/// <summary>Reads an OAuth endpoint's form body, enforcing the contract's request rules before any parameter is looked at.</summary>
+public sealed class OAuthRequestReader(IOptions<DirectAuthOptions> options)
+{
+    private readonly int _maxBytes = options.Value.Limits.MaxRequestBodyBytes;
+
+    public async Task<(FormBody? Form, OAuthError? Error)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            return (null, OAuthError.InvalidRequest("The request must have Content-Type application/x-www-form-urlencoded."));
+        if (type.Charset.HasValue && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            return (null, OAuthError.InvalidRequest("The request body must be UTF-8."));
+        if (request.ContentLength > _maxBytes) return (null, TooLarge());
+
+        var body = await BodyReader.ReadAtMostAsync(request, _maxBytes, ct);
+        if (body is null) return (null, TooLarge());
+        var form = FormBody.Parse(body, out var error);
+        if (form is null) return (null, OAuthError.InvalidRequest(error!));
+        if (form.Duplicate is { } name) return (null, OAuthError.InvalidRequest($"The '{name}' parameter was given more than once."));
+        return (form, null);
+    }
+
+    private OAuthError TooLarge() => new(413, Protocol.Errors.InvalidRequest, $"The request body is larger than {_maxBytes} bytes.");
+}
+
+public static class BodyReader
+{
+    /// <summary>Reads the whole body, or returns null as soon as it exceeds <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadAtMostAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

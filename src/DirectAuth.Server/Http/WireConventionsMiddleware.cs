@@ -1,0 +1,66 @@
+using DirectAuth.Protocol;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace DirectAuth.Server.Http;
+
+/// <summary>
+/// Keeps the contract's conventions on every response, whatever produced it: JSON is
+/// <c>application/json</c> exactly, nothing is cached unless an endpoint says otherwise, an exception
+/// becomes an Okta-shaped 500 with an <c>errorId</c> that is also in the server log, and an error status
+/// with no body (unknown path, wrong method) gets a JSON body.
+/// </summary>
+public sealed class WireConventionsMiddleware(RequestDelegate next, ILogger<WireConventionsMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.OnStarting(static state =>
+        {
+            var r = (HttpResponse)state;
+            if (r.ContentType is { } type && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+                r.ContentType = WireJson.ContentType;
+            if (!r.Headers.ContainsKey(HeaderNames.CacheControl))
+            {
+                r.Headers.CacheControl = "no-store";
+                r.Headers.Pragma = "no-cache";
+            }
+            return Task.CompletedTask;
+        }, response);
+
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex) when (!response.HasStarted)
+        {
+            logger.LogInformation("Bad request {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, ex.Message);
+            response.Clear();
+            await WriteErrorAsync(context, ex.StatusCode, ex.StatusCode == 413 ? "The request body is too large." : "The request is malformed.");
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex) when (!response.HasStarted)
+        {
+            var error = OktaErrors.ForStatus(500);
+            logger.LogError(ex, "Unhandled error {ErrorId} on {Method} {Path}", error.ErrorId, context.Request.Method, context.Request.Path);
+            response.Clear();
+            await WireJson.WriteAsync(response, 500, error, ProtocolJsonContext.Wire.OktaApiError);
+            return;
+        }
+
+        if (!response.HasStarted && response.StatusCode >= 400 && response.ContentType is null
+            && context.Features.Get<IHttpResponseBodyFeature>() is not null)
+            await WriteErrorAsync(context, response.StatusCode, null);
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string? description)
+    {
+        if (status < 500 && context.Request.Path.StartsWithSegments("/oauth2") && status != 404 && status != 405)
+            return WireJson.WriteErrorAsync(context.Response, new OAuthError(status, Errors.InvalidRequest, description ?? "The request is malformed."));
+        return WireJson.WriteAsync(context.Response, status, OktaErrors.ForStatus(status), ProtocolJsonContext.Wire.OktaApiError);
+    }
+}

@@ -1,0 +1,32 @@
+using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Http;
+using DirectAuth.Server.Observability;
+using DirectAuth.Server.Security;
+using Microsoft.Extensions.Options;
+
+namespace DirectAuth.Server.Management;
+
+/// <summary>
+/// Guards the management API: <c>Authorization: SSWS {token}</c>, compared in constant time with the
+/// configured admin token. With no token configured every request is refused.
+/// </summary>
+public sealed class AdminAuthentication(IOptions<DirectAuthOptions> options) : IEndpointFilter
+{
+    private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Value.Admin.Token) ? null : Secrets.Hash(options.Value.Admin.Token);
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("SSWS ", StringComparison.OrdinalIgnoreCase) && Secrets.Matches(header[5..].Trim(), _tokenHash))
+            return await next(context);
+
+        var audit = context.HttpContext.RequestServices.GetRequiredService<AuditLog>();
+        await audit.RecordAsync(new AuditEntry(EventTypes.AdminAuthFailed, Outcomes.Failure, "Management API request with a missing or invalid API token")
+        {
+            Severity = "WARN", Reason = header.Length == 0 ? "MISSING_TOKEN" : "INVALID_TOKEN",
+            Details = new Dictionary<string, string> { ["path"] = context.HttpContext.Request.Path.ToString() },
+        });
+        context.HttpContext.Response.Headers.WWWAuthenticate = "SSWS";
+        return new OktaErrorResult(401, OktaErrors.Create("E0000011", "Invalid token provided"));
+    }
+}

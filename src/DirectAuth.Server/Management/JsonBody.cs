@@ -1,0 +1,49 @@
+using System.Text.Json;
+using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Http;
+using Microsoft.Extensions.Options;
+using System.Text;
+using Microsoft.Net.Http.Headers;
+
+namespace DirectAuth.Server.Management;
+
+/// <summary>Reads a management API JSON body; anything malformed becomes Okta's E0000003 (400), never a 500.</summary>
+public sealed class JsonBody(IOptions<DirectAuthOptions> options)
+{
+    public async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request) where T : class
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            return (null, new OktaErrorResult(415, OktaErrors.Create("E0000003", "The request body was not well-formed.", "Content-Type must be application/json")));
+        var max = options.Value.Limits.MaxRequestBodyBytes;
+        var bytes = await BodyReader.ReadAtMostAsync(request, max, request.HttpContext.RequestAborted);
+        if (bytes is null)
+            return (null, new OktaErrorResult(413, OktaErrors.Create("E0000003", "The request body was not well-formed.", $"The body is larger than {max} bytes")));
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(bytes, WireJson.Web);
+            if (value is null) return (null, Malformed("The body must be a JSON object"));
+            return (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Malformed(ex.Path is { Length: > 1 } path ? $"Invalid value at {path}" : "The body is not valid JSON"));
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, Malformed("The body is not valid UTF-8"));
+        }
+    }
+
+    private static OktaErrorResult Malformed(string cause) =>
+        new(400, OktaErrors.Create("E0000003", "The request body was not well-formed.", cause));
+}
+
+/// <summary>Okta's "Api validation failed" (E0000001) with one cause per problem.</summary>
+public static class Validation
+{
+    public static OktaErrorResult Failed(string field, params string[] causes) =>
+        new(400, OktaErrors.Create("E0000001", $"Api validation failed: {field}", causes));
+
+    public static OktaErrorResult NotFound(string what) =>
+        new(404, OktaErrors.Create("E0000007", $"Not found: Resource not found: {what}"));
+}

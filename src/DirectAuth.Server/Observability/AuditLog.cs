@@ -1,0 +1,51 @@
+using System.Text.Json;
+using DirectAuth.Server.Security;
+using DirectAuth.Server.Storage;
+
+namespace DirectAuth.Server.Observability;
+
+/// <summary>What happened, for the system log. Never put a secret (password, token, code) in it.</summary>
+public sealed record AuditEntry(string EventType, string Outcome, string Message)
+{
+    public string? Reason { get; init; }
+    public string Severity { get; init; } = "INFO";
+    public string? ActorId { get; init; }
+    public string? ActorType { get; init; }
+    public string? ActorAlternateId { get; init; }
+    public string? TargetId { get; init; }
+    public string? TargetType { get; init; }
+    public string? TargetAlternateId { get; init; }
+    public string? ClientId { get; init; }
+    public IReadOnlyDictionary<string, string>? Details { get; init; }
+}
+
+/// <summary>Writes system log events to the database (and to the application log, without details).</summary>
+public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAccessor http, ILogger<AuditLog> logger)
+{
+    public async Task RecordAsync(AuditEntry entry, CancellationToken ct = default)
+    {
+        var ip = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+        db.Add(new AuditEvent
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            Published = clock.GetUtcNow(),
+            EventType = entry.EventType,
+            Outcome = entry.Outcome,
+            Reason = entry.Reason,
+            Severity = entry.Severity,
+            DisplayMessage = entry.Message,
+            ActorId = entry.ActorId,
+            ActorType = entry.ActorType,
+            ActorAlternateId = entry.ActorAlternateId,
+            TargetId = entry.TargetId,
+            TargetType = entry.TargetType,
+            TargetAlternateId = entry.TargetAlternateId,
+            ClientId = entry.ClientId,
+            IpAddress = ip,
+            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details),
+        });
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogInformation("audit {EventType} {Outcome} {Reason} actor={Actor} client={Client}",
+            entry.EventType, entry.Outcome, entry.Reason, entry.ActorAlternateId ?? entry.ActorId, entry.ClientId);
+    }
+}

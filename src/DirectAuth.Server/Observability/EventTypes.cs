@@ -1,0 +1,38 @@
+namespace DirectAuth.Server.Observability;
+
+/// <summary>System log event types, named as Okta's System Log names them where Okta has one.</summary>
+public static class EventTypes
+{
+    public const string SignIn = "user.session.start";
+    public const string AccountLocked = "user.account.lock";
+    public const string AccountUnlocked = "user.account.unlock";
+    public const string PasswordRehashed = "user.credential.password.rehash";
+    public const string TokenGranted = "app.oauth2.as.token.grant";
+    public const string TokenGrantFailed = "app.oauth2.as.token.grant.failure";
+    public const string TokenRevoked = "app.oauth2.as.token.revoke";
+    public const string RefreshTokenReuse = "app.oauth2.token.detect_reuse";
+    public const string ClientAuthFailed = "app.oauth2.client_auth.failure";
+    public const string UserCreated = "user.lifecycle.create";
+    public const string UserActivated = "user.lifecycle.activate";
+    public const string UserDeactivated = "user.lifecycle.deactivate";
+    public const string UserSuspended = "user.lifecycle.suspend";
+    public const string UserUnsuspended = "user.lifecycle.unsuspend";
+    public const string UserDeleted = "user.lifecycle.delete.completed";
+    public const string UserUpdated = "user.account.update_profile";
+    public const string PasswordChanged = "user.account.update_password";
+    public const string AppCreated = "application.lifecycle.create";
+    public const string AppUpdated = "application.lifecycle.update";
+    public const string AppDeleted = "application.lifecycle.delete";
+    public const string AppSecretRotated = "application.client_secret.rotate";
+    public const string AuthServerCreated = "oauth2.as.created";
+    public const string AuthServerUpdated = "oauth2.as.updated";
+    public const string KeyRotated = "oauth2.as.key.rollover";
+    public const string AdminAuthFailed = "system.api_token.authentication.failure";
+}
+
+public static class Outcomes
+{
+    public const string Success = "SUCCESS";
+    public const string Failure = "FAILURE";
+    public const string Deny = "DENY";
+}

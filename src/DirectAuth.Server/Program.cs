@@ -1,0 +1,64 @@
+using DirectAuth.Server.Endpoints;
+using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Http;
+using DirectAuth.Server.Management;
+using Microsoft.Extensions.Options;
+
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+builder.Configuration.AddEnvironmentVariables("DIRECTAUTH_");
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.AddServerHeader = false;
+    k.Limits.MaxRequestBodySize = 1024 * 1024;
+});
+
+builder.Services.Configure<DirectAuthOptions>(builder.Configuration);
+builder.Services.PostConfigure<DirectAuthOptions>(o =>
+{
+    // DIRECTAUTH_ADMIN_TOKEN, the documented short form of DIRECTAUTH_ADMIN__TOKEN.
+    if (string.IsNullOrEmpty(o.Admin.Token)) o.Admin.Token = builder.Configuration["ADMIN_TOKEN"];
+});
+builder.Services.AddDirectAuthCore();
+
+var app = builder.Build();
+var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
+
+var problems = OptionsValidation.Problems(options).ToList();
+if (problems.Count > 0)
+{
+    foreach (var problem in problems) app.Logger.LogCritical("Configuration error: {Problem}", problem);
+    throw new InvalidOperationException("DirectAuth cannot start: " + string.Join(" ", problems));
+}
+
+using (var scope = app.Services.CreateScope())
+    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+
+app.UseMiddleware<WireConventionsMiddleware>();
+
+app.MapDiscoveryEndpoints();
+app.MapTokenEndpoint();
+app.MapKeysEndpoint();
+app.MapUserinfoEndpoint();
+app.MapIntrospectEndpoint();
+app.MapRevokeEndpoint();
+app.MapAuthorizeEndpoint();
+
+var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
+admin.MapUsersApi();
+app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
+
+if (string.IsNullOrEmpty(options.Admin.Token))
+    app.Logger.LogWarning("No admin token configured (DIRECTAUTH_ADMIN_TOKEN): the management API refuses every request.");
+
+await app.StartAsync();
+if (demo)
+{
+    var baseUrl = options.PublicUrl?.TrimEnd('/') ?? app.Urls.First().Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
+    await DemoSetup.RunAsync(app.Services, baseUrl, Console.Out, CancellationToken.None);
+}
+await app.WaitForShutdownAsync();
+
+public partial class Program;

@@ -1,0 +1,44 @@
+using DirectAuth.Server.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DirectAuth.Server.Storage;
+
+public static class StorageSetup
+{
+    public static StorageProvider ParseProvider(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "sqlite" => StorageProvider.Sqlite,
+        "postgres" or "postgresql" or "npgsql" => StorageProvider.Postgres,
+        _ => throw new InvalidOperationException($"Storage:Provider '{value}' is not known; use 'sqlite' or 'postgres'."),
+    };
+
+    public static string ConnectionString(StorageOptions options, StorageProvider provider)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString)) return options.ConnectionString;
+        if (provider == StorageProvider.Postgres)
+            throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is 'postgres'.");
+        Directory.CreateDirectory(options.DataDirectory);
+        return $"Data Source={Path.Combine(options.DataDirectory, "directauth.db")}";
+    }
+
+    public static IServiceCollection AddDirectAuthStorage(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DirectAuthOptions>>().Value.Storage;
+            var provider = ParseProvider(options.Provider);
+            return new StorageSettings(provider, ConnectionString(options, provider));
+        });
+        services.AddDbContextPool<DirectAuthDb>((sp, db) =>
+        {
+            var storage = sp.GetRequiredService<StorageSettings>();
+            if (storage.Provider == StorageProvider.Sqlite)
+                db.UseSqlite(storage.ConnectionString);
+            else
+                db.UseNpgsql(storage.ConnectionString);
+        });
+        services.AddSingleton<SchemaMigrator>();
+        return services;
+    }
+}
