@@ -48,6 +48,7 @@ app.MapAuthorizeEndpoint();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
+admin.MapFactorsApi();
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 
 if (string.IsNullOrEmpty(options.Admin.Token))

@@ -34,6 +34,18 @@ public sealed class JsonBody(IOptions<DirectAuthOptions> options)
         }
     }
 
+    /// <summary>Reads a body that must be a JSON object, for handlers that look at it field by field.</summary>
+    public async Task<(JsonElement Value, IResult? Error)> ReadObjectAsync(HttpRequest request)
+    {
+        var (document, error) = await ReadAsync<JsonDocument>(request);
+        if (document is null) return (default, error);
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return (default, Malformed("The body must be a JSON object"));
+            return (document.RootElement.Clone(), null);
+        }
+    }
+
     private static OktaErrorResult Malformed(string cause) =>
         new(400, OktaErrors.Create("E0000003", "The request body was not well-formed.", cause));
 }

@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace DirectAuth.Cli.Admin;
+
+/// <summary><c>directauth admin ...</c>: the management API from a terminal.</summary>
+public static class AdminCommand
+{
+    /// <summary>Server base URL; default from DIRECTAUTH_URL, else the local default.</summary>
+    public static readonly Option<string> Server = new("--server")
+    {
+        Description = "DirectAuth server URL (env DIRECTAUTH_URL)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DIRECTAUTH_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:5080",
+        Recursive = true,
+    };
+
+    /// <summary>The admin API token; default from DIRECTAUTH_ADMIN_TOKEN.</summary>
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = "Admin API token (env DIRECTAUTH_ADMIN_TOKEN)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DIRECTAUTH_ADMIN_TOKEN"),
+        Recursive = true,
+    };
+
+    public static Command Create()
+    {
+        var admin = new Command("admin", "Manage users, apps, keys and the system log through the management API.");
+        admin.Options.Add(Server);
+        admin.Options.Add(Token);
+        return admin;
+    }
+}
