@@ -2,6 +2,7 @@ using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
+using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
 
 var demo = args.Contains("--demo");
@@ -22,6 +23,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
     if (string.IsNullOrEmpty(o.Admin.Token)) o.Admin.Token = builder.Configuration["ADMIN_TOKEN"];
 });
 builder.Services.AddDirectAuthCore();
+builder.Services.AddOutOfBand();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -45,6 +47,7 @@ app.MapUserinfoEndpoint();
 app.MapIntrospectEndpoint();
 app.MapRevokeEndpoint();
 app.MapAuthorizeEndpoint();
+app.MapOutOfBand();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
