@@ -72,7 +72,8 @@ public static class PushChannelEndpoints
     /// <summary>Records the proof's jti; false when it was used before (a replayed connect).</summary>
     private static async Task<bool> RememberProofAsync(DirectAuthDb db, string factorId, string jti, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        db.Add(new PushDeviceProof { FactorId = factorId, Jti = jti, ExpiresAt = expiresAt });
+        if (await db.Set<PushDeviceProof>().AnyAsync(p => p.FactorId == factorId && p.Jti == jti, ct)) return false;
+        var proof = db.Add(new PushDeviceProof { FactorId = factorId, Jti = jti, ExpiresAt = expiresAt });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -80,6 +81,7 @@ public static class PushChannelEndpoints
         }
         catch (DbUpdateException)
         {
+            proof.State = EntityState.Detached; // the same proof raced in twice: the primary key let one through
             return false;
         }
     }

@@ -29,3 +29,25 @@ public class TypedNumberChallengeFixture : ServerFixture
         ["OutOfBand:Push:NumberChallengeStyle"] = "type",
     };
 }
+
+/// <summary>Small push limits (2 pending, 4 per hour) and no number challenge unless a denial triggers one.</summary>
+public class PushLimitsFixture : ServerFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["OutOfBand:Push:NumberChallenge"] = "never",
+        ["OutOfBand:Push:MaxPendingPerUser"] = "2",
+        ["OutOfBand:Push:MaxPerWindow"] = "4",
+        ["OutOfBand:Push:WindowSeconds"] = "3600",
+    };
+}
+
+/// <summary>No number challenge, and a keep-alive on the event stream every second.</summary>
+public class FastKeepAliveFixture : ServerFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["OutOfBand:Push:NumberChallenge"] = "never",
+        ["OutOfBand:Push:KeepAliveSeconds"] = "1",
+    };
+}

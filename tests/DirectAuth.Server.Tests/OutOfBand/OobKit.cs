@@ -85,7 +85,13 @@ public sealed class DeviceListener : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (true)
         {
-            var e = await _events.Reader.ReadAsync(timeout.Token);
+            DeviceEvent e;
+            try { e = await _events.Reader.ReadAsync(timeout.Token); }
+            catch (ChannelClosedException closed) when (closed.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(closed.InnerException);
+                throw;
+            }
             if (e is T wanted) return wanted;
         }
     }
