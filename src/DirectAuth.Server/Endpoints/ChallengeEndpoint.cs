@@ -41,6 +41,11 @@ public static class ChallengeEndpoint
         if (hint is not null && !Channels.Contains(hint))
             return await FailAsync(audit, tx, OAuthError.InvalidRequest("The 'channel_hint' must be one of: push, sms, voice."), ct);
 
+        var oob = services.GetService<IOutOfBandChallenger>();
+        if (hint is not null && oob is null)
+            return await FailAsync(audit, tx, new OAuthError(400, Errors.UnsupportedChallengeType,
+                "Out-of-band authenticators (push, SMS, voice) are not available on this server."), ct);
+
         string? kind = hint ?? Choose(tx, Supports);
         if (kind is null || !tx.Accepts(kind) || !Supports(FactorKinds.SecondFactorGrant(kind)))
             return await FailAsync(audit, tx, new OAuthError(400, Errors.UnsupportedChallengeType, hint is null
@@ -51,7 +56,7 @@ public static class ChallengeEndpoint
         {
             FactorKinds.Otp => new ChallengeResponse { ChallengeType = GrantTypes.MfaOtp },
             FactorKinds.RecoveryCode => new ChallengeResponse { ChallengeType = GrantTypes.MfaRecoveryCode },
-            _ => services.GetService<IOutOfBandChallenger>() is { } oob
+            _ => oob is not null
                 ? await oob.ChallengeAsync(context, client, tx, kind, ct)
                 : new OAuthError(400, Errors.UnsupportedChallengeType, "Out-of-band authenticators (push, SMS, voice) are not available on this server."),
         };
