@@ -130,7 +130,7 @@ public sealed class TotpFactorHandler(
             }
             if (profile.TryGetProperty("digits", out var d))
             {
-                if (!d.TryGetInt32(out var digits) || digits is not (6 or 8))
+                if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out var digits) || digits is not (6 or 8))
                     return (null, null, Validation.Failed("digits", "digits: must be 6 or 8"));
                 settings = settings with { Digits = digits };
             }

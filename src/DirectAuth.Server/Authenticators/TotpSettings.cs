@@ -14,8 +14,8 @@ public sealed record TotpSettings(TotpAlgorithm Algorithm, int Digits, int StepS
         using var doc = JsonDocument.Parse(factor.Profile);
         var root = doc.RootElement;
         var algorithm = root.TryGetProperty("algorithm", out var a) && a.ValueKind == JsonValueKind.String ? Totp.Parse(a.GetString()) : null;
-        var digits = root.TryGetProperty("digits", out var d) && d.TryGetInt32(out var n) ? n : Default.Digits;
-        var step = root.TryGetProperty("timeStep", out var t) && t.TryGetInt32(out var s) ? s : Default.StepSeconds;
+        var digits = root.TryGetProperty("digits", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var n) ? n : Default.Digits;
+        var step = root.TryGetProperty("timeStep", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var s) ? s : Default.StepSeconds;
         return new TotpSettings(algorithm ?? Default.Algorithm, digits, step);
     }
 
