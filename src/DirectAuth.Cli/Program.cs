@@ -1,10 +1,13 @@
 using System.CommandLine;
 using DirectAuth.Cli.Admin;
+using DirectAuth.Cli.Authenticator;
 
 // directauth: one command per part of the seeds' story, each in its own folder.
 //   admin          the operator: users, apps, keys, logs over the management API
+//   authenticator  the user's phone: push approval with number challenge, TOTP codes
 var root = new RootCommand("DirectAuth command line: administer a DirectAuth server.")
 {
     AdminCommand.Create(),
+    AuthenticatorCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -26,6 +26,6 @@ public sealed class OobGrant(OobPolling polling, DirectAuthDb db, SignInCompleti
         if (outcome.Error is not null) return outcome.Error;
         var user = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == outcome.Completed!.UserId, ct);
         if (user is not { Status: UserStatus.Active }) return SignInErrors.NotActive(user?.Status ?? UserStatus.Deprovisioned);
-        return await completion.CompleteAsync(request, user, scopes!, outcome.Channel!.Amr, ct);
+        return await completion.CompleteAsync(request, user, scopes!, outcome.Channel!.Amr, ct, factor: outcome.Completed!.Channel);
     }
 }

@@ -52,8 +52,8 @@ public interface IOobChannel
 /// <param name="Factor">The user's ACTIVE factor of <see cref="IOobChannel.FactorType"/>, or null for a decoy.</param>
 public sealed record OobStart(OAuthContext Context, Application Client, OobTransaction Transaction, User? User, Factor? Factor)
 {
-    /// <summary>The number challenge mode from the app policy, when the policy sets one (otherwise the server setting applies).</summary>
-    public string? NumberChallengeMode { get; init; }
+    /// <summary>The push number challenge mode of the app policy's rule for the user (<c>never</c>, <c>always</c>, <c>risky</c>).</summary>
+    public string NumberChallengeMode { get; init; } = Policies.NumberChallengeModes.Risky;
 }
 
 /// <summary>The binding a channel chose for a transaction, or its refusal to start one.</summary>

@@ -4,8 +4,10 @@ using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
+using DirectAuth.Server.Policies;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,8 +23,8 @@ public sealed record OobStartRequest(OAuthContext Context, Application Client, I
     public User? User { get; init; }
     /// <summary>MFA: the id of the MFA transaction (<c>mfa_token</c>) the <c>oob_code</c> is bound to.</summary>
     public string? MfaTransactionId { get; init; }
-    /// <summary>The app policy's number challenge mode, when it has one.</summary>
-    public string? NumberChallengeMode { get; init; }
+    /// <summary>MFA: the <c>mfa_token</c>'s expiry; the <c>oob_code</c> does not outlive it.</summary>
+    public DateTimeOffset? NotAfter { get; init; }
 }
 
 /// <summary>A started transaction: the handle to give the client (never stored) and what to tell it.</summary>
@@ -36,12 +38,15 @@ public sealed record OobStarted(string OobCode, OobTransaction Transaction, OobB
 }
 
 /// <summary>
-/// Starts out-of-band transactions for every channel. A primary-factor start never reveals whether the
+/// Starts out-of-band transactions for every channel, under the app's sign-on policy (the rule for the
+/// user): a primary-factor start must be allowed by the rule's primary factors (<c>oob:push</c>, ...), and
+/// the rule's number challenge mode goes to the channel. A primary-factor start never reveals whether the
 /// login exists or is enrolled: such a request gets a decoy transaction that answers exactly like a real
-/// one (same fields, same binding method, same per-login limits) and simply never completes.
+/// one (same fields, same binding method, same per-login limits) and simply never completes. A decoy is
+/// judged by the rule that applies to a user in no group.
 /// </summary>
 public sealed class OobStarter(
-    DirectAuthDb db, IEnumerable<IOobChannel> channels, SecretProtector protector, TimeProvider clock,
+    DirectAuthDb db, IEnumerable<IOobChannel> channels, PolicyEvaluator policies, SecretProtector protector, TimeProvider clock,
     IOptions<OutOfBandOptions> options, AuditLog audit)
 {
     public IOobChannel? FindChannel(string channel) => channels.FirstOrDefault(c => c.Channel == channel);
@@ -51,6 +56,17 @@ public sealed class OobStarter(
         var channel = request.Channel;
         var login = request.User?.Login ?? request.LoginHint ?? throw new ArgumentException("A login hint or a user is required.", nameof(request));
         var user = request.User ?? await FindActiveUserAsync(login, ct);
+        var policy = await policies.ForAsync(request.Client, user ?? NoGroups(login), ct);
+        if (request.MfaTransactionId is null && !policy.AllowsPrimary(channel.Channel))
+        {
+            await audit.RecordAsync(new AuditEntry(MfaEventTypes.PolicyEvaluated, Outcomes.Deny, "Evaluation of sign-on policy")
+            {
+                Reason = "PRIMARY_FACTOR_NOT_ALLOWED", ActorId = user?.Id, ActorType = "User", ActorAlternateId = Truncate(login, 256),
+                ClientId = request.Client.ClientId, TargetId = policy.PolicyId, TargetType = "AuthenticationPolicy",
+                Details = new Dictionary<string, string> { ["rule"] = policy.RuleId, ["primaryFactor"] = FactorKinds.PrimaryName(channel.Channel) },
+            }, ct);
+            return (null, SignInDecision.PolicyFailed);
+        }
         var factor = user is null ? null : await db.Set<Factor>().AsNoTracking()
             .Where(f => f.UserId == user.Id && f.FactorType == channel.FactorType && f.Status == FactorStatus.Active)
             .OrderBy(f => f.Created).FirstOrDefaultAsync(ct);
@@ -61,15 +77,17 @@ public sealed class OobStarter(
 
         var o = options.Value;
         var now = clock.GetUtcNow();
+        var expiresAt = now.AddSeconds(o.LifetimeSeconds);
+        if (request.NotAfter is { } notAfter && notAfter < expiresAt) expiresAt = notAfter;
         var code = Secrets.NewHandle();
         var transaction = new OobTransaction
         {
             Id = Secrets.NewId("oob"), CodeHash = Secrets.Hash(code), ServerId = request.Context.Server.Id, ClientId = request.Client.ClientId,
             MfaTransactionId = request.MfaTransactionId, UserId = user?.Id, LoginKey = Secrets.HashHex(User.Normalize(login)), FactorId = factor?.Id,
             Channel = channel.Channel, BindingMethod = BindingMethods.None, Status = OobStatus.Pending, PollInterval = o.IntervalSeconds,
-            IpAddress = request.Context.IpAddress, UserAgent = Truncate(request.Context.UserAgent, 512), Created = now, ExpiresAt = now.AddSeconds(o.LifetimeSeconds),
+            IpAddress = request.Context.IpAddress, UserAgent = Truncate(request.Context.UserAgent, 512), Created = now, ExpiresAt = expiresAt,
         };
-        var start = new OobStart(request.Context, request.Client, transaction, user, factor) { NumberChallengeMode = request.NumberChallengeMode };
+        var start = new OobStart(request.Context, request.Client, transaction, user, factor) { NumberChallengeMode = policy.NumberChallenge };
 
         var binding = await channel.BindAsync(start, ct);
         if (binding.Refusal is { } refusal)
@@ -91,7 +109,8 @@ public sealed class OobStarter(
             return (null, failure);
         }
         await RecordAsync(OobEvents.Started, decoyReason is null ? Outcomes.Success : Outcomes.Failure, "Out-of-band challenge started", start, login, decoyReason, "INFO", ct);
-        return (new OobStarted(code, transaction, binding, o.LifetimeSeconds), null);
+        // Rounded: a stored expiry can come back a fraction of a millisecond early (SQLite keeps 0.1 ms precision).
+        return (new OobStarted(code, transaction, binding, (int)Math.Round((expiresAt - now).TotalSeconds)), null);
     }
 
     private async Task<User?> FindActiveUserAsync(string login, CancellationToken ct)
@@ -101,6 +120,9 @@ public sealed class OobStarter(
         var user = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedLogin == normalized, ct);
         return user is { Status: UserStatus.Active } ? user : null;
     }
+
+    /// <summary>Who a login no one has is, to the policy: a user in no group.</summary>
+    private static User NoGroups(string login) => new() { Id = "", Login = login, NormalizedLogin = "", Status = UserStatus.Active };
 
     private Task RecordAsync(string eventType, string outcome, string message, OobStart start, string login, string? reason, string severity, CancellationToken ct) =>
         audit.RecordAsync(new AuditEntry(eventType, outcome, message)

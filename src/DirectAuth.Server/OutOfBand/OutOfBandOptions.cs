@@ -26,11 +26,7 @@ public sealed class OutOfBandOptions
 public sealed class PushOptions
 {
     /// <summary>
-    /// When a push carries a number challenge: <c>never</c>, <c>always</c> or <c>risky</c> (a new IP or a new
-    /// app for the user). The app policy's setting takes precedence once the policy says.
-    /// </summary>
-    public string NumberChallenge { get; set; } = NumberChallengeModes.Risky;
-    /// <summary>
+    /// How a number challenge is shown (when one is asked is the app policy's <c>numberChallenge</c>).
     /// <c>pick</c>: a two-digit code, the app shows three numbers and the user taps the one the client shows
     /// (Okta Verify). <c>type</c>: a six-digit code the user types into the app (about 20 bits, NIST SP 800-63B-4).
     /// </summary>
@@ -53,8 +49,6 @@ public sealed class PushOptions
 
     public IEnumerable<string> Problems()
     {
-        if (NumberChallenge is not (NumberChallengeModes.Never or NumberChallengeModes.Always or NumberChallengeModes.Risky))
-            yield return "OutOfBand:Push:NumberChallenge must be never, always or risky.";
         if (NumberChallengeStyle is not (NumberChallengeStyles.Pick or NumberChallengeStyles.Type))
             yield return "OutOfBand:Push:NumberChallengeStyle must be pick or type.";
         if (MaxPendingPerUser < 1 || MaxPerWindow < 1 || WindowSeconds < 1)
@@ -64,13 +58,6 @@ public sealed class PushOptions
         if (KeepAliveSeconds is < 1 or > 300) yield return "OutOfBand:Push:KeepAliveSeconds must be between 1 and 300.";
         if (DeviceClockSkewSeconds is < 5 or > 900) yield return "OutOfBand:Push:DeviceClockSkewSeconds must be between 5 and 900.";
     }
-}
-
-public static class NumberChallengeModes
-{
-    public const string Never = "never";
-    public const string Always = "always";
-    public const string Risky = "risky";
 }
 
 public static class NumberChallengeStyles

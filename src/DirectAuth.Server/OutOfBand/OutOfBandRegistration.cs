@@ -4,6 +4,7 @@ using DirectAuth.Server.Grants;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.OutOfBand.Push;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Transactions;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.OutOfBand;
@@ -19,6 +20,8 @@ public static class OutOfBandRegistration
         services.AddScoped<OobStarter>();
         services.AddScoped<OobPolling>();
         services.AddScoped<ITokenGrant, OobGrant>();
+        services.AddScoped<ITokenGrant, MfaOobGrant>();
+        services.AddScoped<IOutOfBandChallenger, OobChallenger>();
         services.AddSingleton<IExpiringRows, OutOfBandExpiringRows>();
         services.AddSingleton<ISecretResealer, OobResealer>();
 

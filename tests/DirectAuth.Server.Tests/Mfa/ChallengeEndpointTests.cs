@@ -40,7 +40,7 @@ public sealed class ChallengeEndpointTests(ServerFixture server) : IClassFixture
     [InlineData("push")]
     [InlineData("sms")]
     [InlineData("voice")]
-    public async Task Challenge_ChannelHintWithoutOutOfBandFeature_UnsupportedChallengeTypeSaysWhy(string channel)
+    public async Task Challenge_ChannelHintUserHasNoSuchAuthenticator_UnsupportedChallengeTypeSaysWhy(string channel)
     {
         var (client, _, login) = await server.UserWithTotpAsync();
         var mfaToken = await server.MfaTokenAsync(client.ClientId, login, "openid");
@@ -48,7 +48,8 @@ public sealed class ChallengeEndpointTests(ServerFixture server) : IClassFixture
         var (status, body) = await server.ChallengeAsync(("client_id", client.ClientId), ("mfa_token", mfaToken),
             ("challenge_types_supported", MfaOob), ("channel_hint", channel));
 
-        AssertError(status, body, 400, "unsupported_challenge_type", "Out-of-band authenticators (push, SMS, voice) are not available on this server.");
+        AssertError(status, body, 400, "unsupported_challenge_type",
+            $"The user has no '{channel}' authenticator that this app accepts, or the client does not support the mfa-oob grant.");
     }
 
     [Fact]

@@ -58,6 +58,9 @@ public sealed class OutOfBandSeamTests(ServerFixture server) : IClassFixture<Ser
     private WebApplicationFactory<Program> WithOob(RecordingChallenger challenger) =>
         server.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
         {
+            // Stand in for the out-of-band feature's own challenger and mfa-oob grant.
+            foreach (var real in s.Where(d => d.ImplementationType == typeof(DirectAuth.Server.OutOfBand.OobChallenger) || d.ImplementationType == typeof(MfaOobGrant)).ToList())
+                s.Remove(real);
             s.AddSingleton<IOutOfBandChallenger>(challenger);
             s.AddScoped<ITokenGrant, ApprovingOobGrant>();
         }));

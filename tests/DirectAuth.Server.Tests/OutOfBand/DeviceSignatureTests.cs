@@ -12,11 +12,11 @@ namespace DirectAuth.Server.Tests.OutOfBand;
 /// Answers and connections that are not the enrolled device's own, fresh, purpose-bound signature are
 /// refused, and the transaction stays as it was.
 /// </summary>
-public sealed class DeviceSignatureTests(NoNumberChallengeFixture server) : IClassFixture<NoNumberChallengeFixture>
+public sealed class DeviceSignatureTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private async Task<(string ClientId, OobKit.PushUser User, string OobCode, PushNotification Push)> StartAsync(string login)
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterAppAsync(server, "never");
         var user = await OobKit.CreatePushUserAsync(server, login);
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         var (_, body) = await OobKit.StartAsync(server, client.ClientId, login);

@@ -5,11 +5,11 @@ using DirectAuth.Server.Tests.Infrastructure;
 namespace DirectAuth.Server.Tests.OutOfBand;
 
 /// <summary>Seed flow 003 with number challenge: the client shows binding_code, the user picks it among three numbers in the app.</summary>
-public sealed class NumberChallengeTests(NumberChallengeFixture server) : IClassFixture<NumberChallengeFixture>
+public sealed class NumberChallengeTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private async Task<(string ClientId, OobKit.PushUser User, string OobCode, string BindingCode, PushNotification Push)> StartAsync(string login)
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterAppAsync(server, "always");
         var user = await OobKit.CreatePushUserAsync(server, login);
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         var (status, body) = await OobKit.StartAsync(server, client.ClientId, login);
@@ -21,7 +21,7 @@ public sealed class NumberChallengeTests(NumberChallengeFixture server) : IClass
     [Fact]
     public async Task NumberChallenge_UserPicksTheClientsNumber_Tokens()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterAppAsync(server, "always");
         var user = await OobKit.CreatePushUserAsync(server, "nc-right@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
 
@@ -102,7 +102,7 @@ public sealed class TypedNumberChallengeTests(TypedNumberChallengeFixture server
     [Fact]
     public async Task TypedChallenge_UserTypesTheSixDigitCode_Tokens()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterAppAsync(server, "always");
         var user = await OobKit.CreatePushUserAsync(server, "typed@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
 
@@ -122,7 +122,7 @@ public sealed class TypedNumberChallengeTests(TypedNumberChallengeFixture server
     [Fact]
     public async Task TypedChallenge_WrongCode_Denied()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterAppAsync(server, "always");
         var user = await OobKit.CreatePushUserAsync(server, "typed-wrong@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         var (_, body) = await OobKit.StartAsync(server, client.ClientId, user.Login);

@@ -17,6 +17,29 @@ public static class OobKit
 
     public static PushDeviceClient Device(ServerFixture server) => new(server.Http, server.Clock);
 
+    public static readonly string[] OobPrimaryFactors = ["password", "oob:push", "oob:sms", "oob:voice"];
+
+    /// <summary>
+    /// Registers an app whose own sign-on policy allows password, push, SMS and voice as the primary factor,
+    /// asks for a second factor as <paramref name="secondFactor"/> says, and uses <paramref name="numberChallenge"/> for pushes.
+    /// </summary>
+    public static async Task<RegisteredClient> RegisterAppAsync(ServerFixture server, string numberChallenge, string secondFactor = "if_enrolled",
+        string[]? grants = null, string authMethod = "none", string applicationType = "native")
+    {
+        var client = await server.RegisterClientAsync(grants ?? Grants, authMethod, applicationType);
+        using var admin = server.Admin();
+        var (status, policy) = await ServerFixture.ReadAsync(await admin.PostAsJsonAsync("/api/v1/policies", new { name = "Policy of " + client.ClientId }));
+        Assert.True(status == 200, $"creating a policy: {status} {policy}");
+        var policyId = policy.GetProperty("id").GetString();
+        var ruleId = policy.GetProperty("_embedded").GetProperty("rules")[0].GetProperty("id").GetString();
+        var (ruleStatus, rule) = await ServerFixture.ReadAsync(await admin.PutAsJsonAsync($"/api/v1/policies/{policyId}/rules/{ruleId}",
+            new { primaryFactors = OobPrimaryFactors, secondFactor, numberChallenge }));
+        Assert.True(ruleStatus == 200, $"updating the rule: {ruleStatus} {rule}");
+        var assigned = await admin.PutAsync($"/api/v1/apps/{client.ClientId}/policies/{policyId}", null);
+        Assert.True(assigned.IsSuccessStatusCode, $"assigning the policy: {(int)assigned.StatusCode}");
+        return client;
+    }
+
     /// <summary>POST /api/v1/users/{id}/factors {factorType: push}: the Okta-shaped enrollment answer.</summary>
     public static async Task<(int Status, JsonElement Body)> EnrollPushAsync(ServerFixture server, string userId)
     {

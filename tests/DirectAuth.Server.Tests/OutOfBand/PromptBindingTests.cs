@@ -46,7 +46,7 @@ public sealed class PromptBindingTests(ServerFixture server) : IClassFixture<Ser
     private async Task<(HttpClient Http, string ClientId, string OobCode, string Received)> StartAsync(string login, bool enrolled = true)
     {
         var http = Client();
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterAppAsync(server, "never", secondFactor: "none");
         if (enrolled) await OobKit.CreatePushUserAsync(server, login);
         var before = PhoneNetworkChannel.Received.Keys.ToHashSet();
         var (status, body) = await PostAsync(http, "/oauth2/default/v1/primary-authenticate",

@@ -18,7 +18,7 @@ public sealed class PushBombingTests(PushLimitsFixture server) : IClassFixture<P
     [Fact]
     public async Task Bombing_MorePendingPushesThanAllowed_429AndNoPushReachesThePhone()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "never");
         var user = await OobKit.CreatePushUserAsync(server, "bomb-pending@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         await phone.NextAsync<StreamConnected>();
@@ -44,7 +44,7 @@ public sealed class PushBombingTests(PushLimitsFixture server) : IClassFixture<P
     [Fact]
     public async Task Bombing_UnknownLogin_SameLimitsAsARealOne()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "never");
 
         var statuses = new List<int>();
         for (var i = 0; i < 3; i++) statuses.Add((await StartAsync(app.ClientId, "bomb-nobody@example.com")).Status);
@@ -55,7 +55,7 @@ public sealed class PushBombingTests(PushLimitsFixture server) : IClassFixture<P
     [Fact]
     public async Task Bombing_MoreThanTheWindowAllows_429EvenWhenNothingIsPending()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "never");
         var user = await OobKit.CreatePushUserAsync(server, "bomb-window@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         for (var i = 0; i < 4; i++)
@@ -73,7 +73,7 @@ public sealed class PushBombingTests(PushLimitsFixture server) : IClassFixture<P
     [Fact]
     public async Task Bombing_AfterADenial_NextPushesCarryANumberChallengeForADay()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "never");
         var user = await OobKit.CreatePushUserAsync(server, "bomb-denied@example.com");
         var bystander = await OobKit.CreatePushUserAsync(server, "bomb-bystander@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);

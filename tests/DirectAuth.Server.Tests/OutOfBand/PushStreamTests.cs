@@ -61,7 +61,7 @@ public sealed class PushStreamTests(FastKeepAliveFixture server) : IClassFixture
     [Fact]
     public async Task Stream_ReconnectWithLastEventId_GetsOnlyLaterPushesThenLiveOnes()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "never");
         var user = await OobKit.CreatePushUserAsync(server, "stream-resume@example.com");
         await StartAsync(app.ClientId, user.Login);
         await StartAsync(app.ClientId, user.Login);
@@ -88,7 +88,7 @@ public sealed class PushStreamTests(FastKeepAliveFixture server) : IClassFixture
     [Fact]
     public async Task Stream_NewPushWhileConnected_ArrivesLiveWithItsId()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "never");
         var user = await OobKit.CreatePushUserAsync(server, "stream-live@example.com");
         using var stream = await OpenAsync(user.Account);
 
@@ -105,7 +105,7 @@ public sealed class PushStreamTests(FastKeepAliveFixture server) : IClassFixture
     [Fact]
     public async Task Stream_AnsweredPush_ResolvedEventAndNotSentAgain()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "never");
         var user = await OobKit.CreatePushUserAsync(server, "stream-resolved@example.com");
         await StartAsync(app.ClientId, user.Login);
         using var stream = await OpenAsync(user.Account);

@@ -30,7 +30,7 @@ public sealed class RiskyNumberChallengeTests(ServerFixture server) : IClassFixt
     [Fact]
     public async Task Risky_FirstSignIn_ChallengeThenKnownIpAndAppNoChallenge()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "risky");
         var user = await OobKit.CreatePushUserAsync(server, "risky-known@example.com");
 
         Assert.Equal("transfer", await SignInFromAsync(Home, app.ClientId, user));
@@ -40,8 +40,8 @@ public sealed class RiskyNumberChallengeTests(ServerFixture server) : IClassFixt
     [Fact]
     public async Task Risky_NewIpOrNewApp_Challenge()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
-        var otherApp = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "risky");
+        var otherApp = await OobKit.RegisterAppAsync(server, "risky");
         var user = await OobKit.CreatePushUserAsync(server, "risky-new@example.com");
         await SignInFromAsync(Home, app.ClientId, user);
 
@@ -57,7 +57,7 @@ public sealed class RiskyNumberChallengeTests(ServerFixture server) : IClassFixt
     [Fact]
     public async Task Risky_PasswordSignInFromTheSameIpAndApp_MakesThemKnown()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "risky", secondFactor: "none");
         var user = await OobKit.CreatePushUserAsync(server, "risky-password@example.com");
         var (passwordStatus, _) = await RemoteAddress.PostFormAsync(server, Home, "/oauth2/default/v1/token", ("grant_type", "password"),
             ("client_id", app.ClientId), ("username", user.Login), ("password", ServerFixture.DefaultPassword), ("scope", "openid"));
@@ -71,7 +71,7 @@ public sealed class RiskyNumberChallengeTests(ServerFixture server) : IClassFixt
     [Fact]
     public async Task Risky_UnknownUser_AnswersLikeAUserWithoutHistory()
     {
-        var app = await server.RegisterClientAsync(OobKit.Grants);
+        var app = await OobKit.RegisterAppAsync(server, "risky");
 
         var (status, started) = await StartFromAsync(Home, app.ClientId, "risky-nobody@example.com");
 

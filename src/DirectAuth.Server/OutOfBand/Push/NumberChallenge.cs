@@ -1,4 +1,5 @@
 using DirectAuth.Server.Observability;
+using DirectAuth.Server.Policies;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace DirectAuth.Server.OutOfBand.Push;
 
 /// <summary>
-/// Whether a push carries a number challenge. The mode comes from the app policy when it sets one, else from
-/// <c>OutOfBand:Push:NumberChallenge</c>: <c>never</c>, <c>always</c>, or <c>risky</c> — within <c>RiskyLookbackDays</c> the user
+/// Whether a push carries a number challenge. The mode comes from the app policy's rule for the user
+/// (<c>numberChallenge</c>): <c>never</c>, <c>always</c>, or <c>risky</c> — within <c>RiskyLookbackDays</c> the user
 /// has not signed in successfully from this IP address, or not with this app (read from the
 /// system log's <c>user.session.start</c> events, which every sign-in grant writes). Whatever the mode, a user
 /// who denied a push recently (denied, wrong number, "this wasn't me") gets number challenges for
@@ -22,7 +23,7 @@ public sealed class NumberChallenge(DirectAuthDb db, TimeProvider clock, IOption
     public async Task<bool> RequiredAsync(OobStart start, CancellationToken ct)
     {
         var push = options.Value.Push;
-        var mode = start.NumberChallengeMode ?? push.NumberChallenge;
+        var mode = start.NumberChallengeMode;
         if (mode == NumberChallengeModes.Always) return true;
         // A decoy answers as a user with no history: risky means a challenge; no denial to remember.
         if (start.User is not { } user) return mode == NumberChallengeModes.Risky;
