@@ -90,7 +90,11 @@ public sealed class PushListener(IReadOnlyList<PushAccount> accounts, PushOutput
             {
                 await foreach (var e in device.ListenAsync(a, stop.Token)) await events.Writer.WriteAsync((a, e), stop.Token);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped: answered with --once, timed out, or Ctrl+C.
+            }
+            catch (Exception ex)
             {
                 events.Writer.TryComplete(ex);
             }
