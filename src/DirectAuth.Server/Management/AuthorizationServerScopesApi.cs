@@ -14,14 +14,18 @@ namespace DirectAuth.Server.Management;
 /// </summary>
 public static class AuthorizationServerScopesApi
 {
-    public sealed record ScopeRequest(string? Name, string? Description);
+    public sealed record ScopeRequest
+    {
+        public string? Name { get; init; }
+        public string? Description { get; init; }
+    }
 
     public const int MaxNameLength = 100;
 
     public static void MapAuthorizationServerScopes(this RouteGroupBuilder servers)
     {
         servers.MapGet("/{serverId}/scopes", ListAsync).WithSummary("List the scopes of an authorization server (OIDC and custom)");
-        servers.MapPost("/{serverId}/scopes", CreateAsync).WithSummary("Add a custom scope");
+        servers.MapPost("/{serverId}/scopes", CreateAsync).WithSummary("Add a custom scope").WithJsonBody<ScopeRequest>();
         servers.MapDelete("/{serverId}/scopes/{name}", DeleteAsync).WithSummary("Delete a custom scope");
     }
 

@@ -15,15 +15,24 @@ namespace DirectAuth.Server.Management;
 /// </summary>
 public static class AuthorizationServersApi
 {
-    public sealed record ServerRequest(string? Name, string? Description, List<string?>? Audiences, string? SigningAlg);
+    public sealed record ServerRequest
+    {
+        public string? Name { get; init; }
+        public string? Description { get; init; }
+        public List<string?>? Audiences { get; init; }
+        /// <summary>RS256 (default) or ES256.</summary>
+        public string? SigningAlg { get; init; }
+    }
 
     public static void MapAuthorizationServersApi(this RouteGroupBuilder api)
     {
         var servers = api.MapGroup("/authorizationServers").WithTags("Authorization servers");
         servers.MapGet("", ListAsync).WithSummary("List authorization servers");
-        servers.MapPost("", CreateAsync).WithSummary("Create a custom authorization server (signingAlg RS256 or ES256)");
+        servers.MapPost("", CreateAsync).WithSummary("Create a custom authorization server (signingAlg RS256 or ES256)")
+            .WithJsonBody<ServerRequest>();
         servers.MapGet("/{serverId}", GetAsync).WithSummary("Get an authorization server");
-        servers.MapPut("/{serverId}", ReplaceAsync).WithSummary("Update an authorization server (name, description, audiences, signingAlg)");
+        servers.MapPut("/{serverId}", ReplaceAsync).WithSummary("Update an authorization server (name, description, audiences, signingAlg)")
+            .WithJsonBody<ServerRequest>();
         servers.MapAuthorizationServerScopes();
         servers.MapAuthorizationServerKeys();
     }

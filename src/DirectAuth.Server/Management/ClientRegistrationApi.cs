@@ -31,11 +31,13 @@ public static class ClientRegistrationApi
     public static void MapClientRegistration(this RouteGroupBuilder clients)
     {
         clients.WithTags("Apps (OAuth clients)");
-        clients.MapPost("", RegisterAsync).WithSummary("Register an OAuth client (RFC 7591); a client secret is shown once");
+        clients.MapPost("", RegisterAsync).WithSummary("Register an OAuth client (RFC 7591); a client secret is shown once")
+            .WithJsonBody<RegistrationRequest>();
         clients.MapGet("", ListAsync).WithSummary("List OAuth clients");
         clients.MapGet("/{clientId}", GetAsync).WithSummary("Get an OAuth client");
         clients.MapPut("/{clientId}", UpdateAsync)
-            .WithSummary("Update an OAuth client (RFC 7592 style): client_name, application_type, grant_types, token_endpoint_auth_method, jwks");
+            .WithSummary("Update an OAuth client (RFC 7592 style): client_name, application_type, grant_types, token_endpoint_auth_method, jwks")
+            .WithJsonBody<RegistrationRequest>();
         clients.MapDelete("/{clientId}", DeleteAsync).WithSummary("Delete an OAuth client and its refresh tokens");
         clients.MapClientLifecycle();
     }

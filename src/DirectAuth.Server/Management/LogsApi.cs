@@ -23,7 +23,12 @@ public static partial class LogsApi
 
     public static void MapLogsApi(this RouteGroupBuilder api) =>
         api.MapGet("/logs", ListAsync).WithTags("System log")
-            .WithSummary("List system log events: since, until, filter (eventType/outcome.result/actor.id/target.id eq \"x\" and ...), q, limit, sortOrder, after");
+            .WithSummary("List system log events: since, until, filter (eventType/outcome.result/actor.id/target.id eq \"x\" and ...), q, limit, sortOrder, after")
+            .WithQueryParameters(("since", "ISO 8601 lower bound (default: 7 days ago)"), ("until", "ISO 8601 upper bound, exclusive"),
+                ("filter", "field eq \"value\" [and ...]; fields: " + string.Join(", ", LogFilter.Fields)),
+                ("q", "Words that must each appear in the message or the actor's or target's alternate id"),
+                ("limit", $"Page size (default {DefaultLimit}, at most {MaxLimit})"), ("sortOrder", "ASCENDING (default) or DESCENDING"),
+                ("after", "Cursor from the Link rel=next header"));
 
     private static async Task<IResult> ListAsync(HttpContext http, DirectAuthDb db, TimeProvider clock, ServerDirectory directory)
     {

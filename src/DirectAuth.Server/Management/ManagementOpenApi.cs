@@ -41,6 +41,36 @@ public static class ManagementOpenApi
 
     public static void MapManagementOpenApi(this IEndpointRouteBuilder app) => app.MapOpenApi("/openapi/{documentName}.json");
 
+    /// <summary>
+    /// Documents the JSON body an endpoint reads itself (with <c>JsonBody</c>, so malformed JSON gets Okta's
+    /// E0000003). Not <c>Accepts&lt;T&gt;</c>: that would also make routing refuse other content types before
+    /// the admin token is checked.
+    /// </summary>
+    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+
+    /// <summary>Documents query parameters an endpoint reads from the query string itself.</summary>
+    public static TBuilder WithQueryParameters<TBuilder>(this TBuilder builder, params (string Name, string Description)[] parameters)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, description) in parameters)
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name, In = ParameterLocation.Query, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            return Task.CompletedTask;
+        });
+
     private static bool IsManagementPath(string? relativePath) =>
         relativePath is not null && (relativePath.StartsWith("api/v1/", StringComparison.Ordinal) || relativePath == "api/v1"
             || relativePath.StartsWith("oauth2/v1/clients", StringComparison.Ordinal));

@@ -15,10 +15,15 @@ public static class UsersApi
     public static void MapUsersApi(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users");
-        users.MapPost("", CreateAsync).WithSummary("Create a user (?activate=false creates it STAGED)");
-        users.MapGet("", UserSearch.ListAsync).WithSummary("List users: q (prefix), search or filter (field eq \"value\" and ...), limit, after");
+        users.MapPost("", CreateAsync).WithSummary("Create a user (?activate=false creates it STAGED)")
+            .WithJsonBody<UserRepresentation.CreateRequest>()
+            .WithQueryParameters(("activate", "false: create the user STAGED (default true)"));
+        users.MapGet("", UserSearch.ListAsync).WithSummary("List users: q (prefix), search or filter (field eq \"value\" and ...), limit, after")
+            .WithQueryParameters(("q", "Prefix of login, email, first or last name"), ("search", "field eq \"value\" [and ...]"),
+                ("filter", "Same as search"), ("limit", "Page size, at most 200"), ("after", "Cursor from the Link rel=next header"));
         users.MapGet("/{idOrLogin}", GetAsync).WithSummary("Get a user by id or login");
-        users.MapPost("/{id}", UserUpdate.UpdateAsync).WithSummary("Update a user: profile fields present in the body, credentials.password.value");
+        users.MapPost("/{id}", UserUpdate.UpdateAsync).WithSummary("Update a user: profile fields present in the body, credentials.password.value")
+            .WithJsonBody<UserRepresentation.CreateRequest>();
         users.MapPost("/{id}/lifecycle/{operation}", UserLifecycle.ChangeAsync)
             .WithSummary("Lifecycle: activate, deactivate, suspend, unsuspend or unlock a user");
         users.MapDelete("/{id}", UserLifecycle.DeleteAsync).WithSummary("Delete a user (the first delete deactivates, a second one deletes)");

@@ -32,6 +32,13 @@ public sealed class OpenApiDocumentTests(ServerFixture server) : IClassFixture<S
             Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"no summary on {method} {path}");
         }
         Assert.DoesNotContain(paths.EnumerateObject(), p => p.Name.Contains("/v1/token", StringComparison.Ordinal));
+        var createServer = paths.GetProperty("/api/v1/authorizationServers").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.True(createServer.GetProperty("properties").TryGetProperty("signingAlg", out _));
+        Assert.False(createServer.TryGetProperty("required", out _));
+        var logParameters = paths.GetProperty("/api/v1/logs").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["since", "until", "filter", "q", "limit", "sortOrder", "after"], logParameters);
         Assert.Equal("apiKey", root.GetProperty("components").GetProperty("securitySchemes").GetProperty("SSWS").GetProperty("type").GetString());
     }
 }
