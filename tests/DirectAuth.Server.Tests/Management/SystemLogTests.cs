@@ -193,6 +193,20 @@ public sealed class SystemLogTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Equal($"Api validation failed: {field}", body.GetProperty("errorSummary").GetString());
     }
 
+    [Theory]
+    [InlineData("since=0001-01-01T00:00:00Z&until=9999-12-31T23:59:59Z")]
+    [InlineData("since=2020-02-29&until=2099-01-01T00:00:00.1234567%2B05:30")]
+    [InlineData("q=%25_%5C%27%22")]
+    [InlineData("after=MHxh")]
+    [InlineData("filter=uuid%20eq%20%22%25%22%20and%20severity%20eq%20%22WARN%22")]
+    public async Task Logs_ExtremeButValidQuery_200(string query)
+    {
+        var (status, body) = await server.GetJsonAsync($"/api/v1/logs?{query}");
+
+        Assert.Equal(200, status);
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, body.ValueKind);
+    }
+
     [Fact]
     public async Task Logs_QuotedValueWithAndAndEscapes_ParsedAsOneValue()
     {
