@@ -97,8 +97,13 @@ public sealed class UsersCliTests(CliServer server) : IClassFixture<CliServer>
         Assert.Contains("is now ACTIVE", (await server.AdminAsync("users", "unsuspend", "cycle@example.com")).Stdout, StringComparison.Ordinal);
         Assert.Contains("is now DEPROVISIONED", (await server.AdminAsync("users", "deactivate", "cycle@example.com")).Stdout, StringComparison.Ordinal);
         Assert.Contains("is now ACTIVE", (await server.AdminAsync("users", "activate", "cycle@example.com")).Stdout, StringComparison.Ordinal);
+        for (var i = 0; i < 3; i++) await SignInAsync("cycle@example.com", "not the passphrase");
+        Assert.Equal(400, (await SignInAsync("cycle@example.com", Password)).Status);
+        var locked = await server.AdminAsync("users", "get", "cycle@example.com", "--json");
+        Assert.Equal("LOCKED_OUT", JsonDocument.Parse(locked.Stdout).RootElement.GetProperty("status").GetString());
         var unlock = await server.AdminAsync("users", "unlock", "cycle@example.com");
         Assert.True(unlock.ExitCode == 0, unlock.ToString());
+        Assert.Contains("is now ACTIVE", unlock.Stdout, StringComparison.Ordinal);
         Assert.Equal(200, (await SignInAsync("cycle@example.com", Password)).Status);
 
         var again = await server.AdminAsync("users", "suspend", "nobody-here@example.com");

@@ -93,6 +93,7 @@ public sealed class CliServer : IAsyncLifetime
             builder.UseSetting("Security:MasterKey", MasterKey);
             builder.UseSetting("Admin:Token", AdminToken);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Lockout:MaxFailures", "3");
         }
     }
 }
