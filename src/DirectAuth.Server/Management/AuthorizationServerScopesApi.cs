@@ -83,6 +83,9 @@ public static class AuthorizationServerScopesApi
         if (ScopeRules.OidcScopes.Contains(name))
             return Validation.Failed("name", $"name: '{name}' is an OpenID Connect scope and cannot be deleted");
         var names = Names(server);
+        // The server leaves an encoded slash (%2F) in a path segment as it is; a scope name may contain '/'.
+        if (!names.Contains(name) && name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) is var unescaped && names.Contains(unescaped))
+            name = unescaped;
         if (!names.Contains(name)) return Validation.NotFound($"{AuthorizationServersApi.Shorten(name)} (OAuth2Scope)");
 
         server.CustomScopes = string.Join(' ', names.Where(n => n != name));

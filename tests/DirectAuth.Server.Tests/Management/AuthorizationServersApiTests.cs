@@ -258,6 +258,19 @@ public sealed class AuthorizationServersApiTests(ServerFixture server) : IClassF
     }
 
     [Fact]
+    public async Task CustomScope_NameWithSlash_DeletedThroughEncodedPath()
+    {
+        var id = await server.CreateServerAsync();
+        Assert.Equal(201, (await server.SendAsync(HttpMethod.Post, $"{Servers}/{id}/scopes", new { name = "api/orders.read" })).Status);
+
+        var (status, _) = await server.SendAsync(HttpMethod.Delete, $"{Servers}/{id}/scopes/api%2Forders.read");
+
+        Assert.Equal(204, status);
+        var (_, list) = await server.GetJsonAsync($"{Servers}/{id}/scopes");
+        Assert.DoesNotContain(list.EnumerateArray(), s => s.GetProperty("name").GetString() == "api/orders.read");
+    }
+
+    [Fact]
     public async Task CustomScope_DeleteOidcOrUnknown_400Or404()
     {
         var (oidc, oidcBody) = await server.SendAsync(HttpMethod.Delete, $"{Servers}/default/scopes/openid");
