@@ -16,20 +16,24 @@ public sealed class PushLimits(DirectAuthDb db, TimeProvider clock, IOptions<Out
     /// <summary>Null when another push may start, else the 429 to answer (with the X-Rate-Limit headers).</summary>
     public async Task<OAuthError?> CheckAsync(string loginKey, CancellationToken ct)
     {
-        var o = options.Value;
+        var push = options.Value.Push;
         var now = clock.GetUtcNow();
-        var from = now.AddSeconds(-Math.Max(o.Push.WindowSeconds, o.LifetimeSeconds));
-        var recent = await db.Set<OobTransaction>().AsNoTracking()
-            .Where(t => t.LoginKey == loginKey && t.Channel == Channels.Push && t.Created > from)
-            .Select(t => new { t.Status, t.Created, t.ExpiresAt })
-            .ToListAsync(ct);
+        var windowStart = now.AddSeconds(-push.WindowSeconds);
+        var pushes = db.Set<OobTransaction>().AsNoTracking().Where(t => t.LoginKey == loginKey && t.Channel == Channels.Push);
 
-        var pending = recent.Where(t => t.Status == OobStatus.Pending && t.ExpiresAt > now).OrderBy(t => t.ExpiresAt).ToList();
-        if (pending.Count >= o.Push.MaxPendingPerUser)
-            return Limited(o.Push.MaxPendingPerUser, pending[pending.Count - o.Push.MaxPendingPerUser].ExpiresAt);
-        var inWindow = recent.Where(t => t.Created > now.AddSeconds(-o.Push.WindowSeconds)).OrderBy(t => t.Created).ToList();
-        if (inWindow.Count >= o.Push.MaxPerWindow)
-            return Limited(o.Push.MaxPerWindow, inWindow[inWindow.Count - o.Push.MaxPerWindow].Created.AddSeconds(o.Push.WindowSeconds));
+        var pending = pushes.Where(t => t.Status == OobStatus.Pending && t.ExpiresAt > now);
+        if (await pending.CountAsync(ct) >= push.MaxPendingPerUser)
+        {
+            // The limit lifts when enough of the pending pushes have expired (or been answered, which may be sooner).
+            var frees = await pending.OrderByDescending(t => t.ExpiresAt).Skip(push.MaxPendingPerUser - 1).Select(t => t.ExpiresAt).FirstAsync(ct);
+            return Limited(push.MaxPendingPerUser, frees);
+        }
+        var recent = pushes.Where(t => t.Created > windowStart);
+        if (await recent.CountAsync(ct) >= push.MaxPerWindow)
+        {
+            var oldestCounted = await recent.OrderByDescending(t => t.Created).Skip(push.MaxPerWindow - 1).Select(t => t.Created).FirstAsync(ct);
+            return Limited(push.MaxPerWindow, oldestCounted.AddSeconds(push.WindowSeconds));
+        }
         return null;
     }
 
