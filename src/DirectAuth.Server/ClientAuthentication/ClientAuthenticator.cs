@@ -6,7 +6,6 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace DirectAuth.Server.ClientAuthentication;
 
@@ -15,7 +14,7 @@ namespace DirectAuth.Server.ClientAuthentication;
 /// body), <c>client_secret_basic</c>, <c>client_secret_post</c> or <c>private_key_jwt</c>. More than one
 /// method is <c>400 invalid_request</c>; anything wrong with the credentials is <c>401 invalid_client</c>.
 /// </summary>
-public sealed class ClientAuthenticator(DirectAuthDb db, PrivateKeyJwtValidator jwtValidator, AuditLog audit)
+public sealed class ClientAuthenticator(PreparedLookup<Application> applications, PrivateKeyJwtValidator jwtValidator, AuditLog audit)
 {
     private static readonly byte[] DummyHash = Secrets.Hash("timing-equalizer");
 
@@ -78,7 +77,7 @@ public sealed class ClientAuthenticator(DirectAuthDb db, PrivateKeyJwtValidator 
     private async Task<Application?> FindAsync(string clientId, CancellationToken ct)
     {
         if (clientId.Length > 200) return null;
-        var client = await db.Set<Application>().AsNoTracking().FirstOrDefaultAsync(a => a.ClientId == clientId, ct);
+        var client = await applications.FindAsync(clientId, ct); // every token request, every poll: a prepared read
         return client is { Status: "ACTIVE" } ? client : null;
     }
 

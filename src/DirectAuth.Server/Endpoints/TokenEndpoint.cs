@@ -14,7 +14,7 @@ public static class TokenEndpoint
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, ServerDirectory directory, OAuthRequestReader reader, ClientAuthenticator clients,
-        IEnumerable<ITokenGrant> grants, AuditLog audit)
+        TokenGrantFactory grants, AuditLog audit)
     {
         var ct = http.RequestAborted;
         var (context, notFound) = await OAuthRoutes.ResolveAsync(http, directory);
@@ -28,7 +28,7 @@ public static class TokenEndpoint
         var (client, clientError) = await clients.AuthenticateAsync(context, form, http.Request.Headers.Authorization, context.EndpointUrl("token"), ct);
         if (client is null) return new OAuthErrorResult(clientError!);
 
-        var grant = grants.FirstOrDefault(g => g.GrantType == grantType);
+        var grant = grants.Create(grantType, http.RequestServices);
         if (grant is null)
             return new OAuthErrorResult(new OAuthError(400, Errors.UnsupportedGrantType, $"The grant type '{Truncate(grantType)}' is not supported."));
         if (!client.Allows(grantType))

@@ -11,7 +11,7 @@ namespace DirectAuth.Server.Grants;
 /// <c>grant_type=urn:okta:params:oauth:grant-type:oob</c>: an out-of-band factor (push, SMS, voice) as the
 /// primary factor, for an <c>oob_code</c> from <c>/primary-authenticate</c>. Polled until the user answers.
 /// </summary>
-public sealed class OobGrant(OobPolling polling, DirectAuthDb db, SignInCompletion completion) : ITokenGrant
+public sealed class OobGrant(OobPolling polling, DirectAuthDb db, IServiceProvider services) : ITokenGrant
 {
     public string GrantType => GrantTypes.Oob;
 
@@ -26,6 +26,6 @@ public sealed class OobGrant(OobPolling polling, DirectAuthDb db, SignInCompleti
         if (outcome.Error is not null) return outcome.Error;
         var user = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == outcome.Completed!.UserId, ct);
         if (user is not { Status: UserStatus.Active }) return SignInErrors.NotActive(user?.Status ?? UserStatus.Deprovisioned);
-        return await completion.CompleteAsync(request, user, scopes!, outcome.Channel!.Amr, ct, factor: outcome.Completed!.Channel);
+        return await services.GetRequiredService<SignInCompletion>().CompleteAsync(request, user, scopes!, outcome.Channel!.Amr, ct, factor: outcome.Completed!.Channel);
     }
 }

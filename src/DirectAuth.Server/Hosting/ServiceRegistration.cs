@@ -37,6 +37,8 @@ public static class ServiceRegistration
         services.AddScoped<LockoutService>();
         services.AddScoped<PasswordAuthenticator>();
         services.AddScoped<SignInCompletion>();
+        services.AddSingleton<TokenGrantFactory>();
+        services.AddPreparedLookup<Applications.Application>(nameof(Applications.Application.ClientId));
         services.AddScoped<ITokenGrant, PasswordGrant>();
         services.AddScoped<ITokenGrant, RefreshTokenGrant>();
         services.AddScoped<ITokenGrant, ClientCredentialsGrant>();

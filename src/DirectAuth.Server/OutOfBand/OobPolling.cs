@@ -21,12 +21,9 @@ namespace DirectAuth.Server.OutOfBand;
 /// </para>
 /// </summary>
 public sealed class OobPolling(
-    DirectAuthDb db, PollClock pollClock, TimeProvider clock, SecretProtector protector, IEnumerable<IOobChannel> channels,
-    IOptions<OutOfBandOptions> options, AuditLog audit)
+    PreparedLookup<OobTransaction> lookup, PollClock pollClock, TimeProvider clock, SecretProtector protector, IServiceProvider services,
+    IOptions<OutOfBandOptions> options)
 {
-    private static readonly Func<DirectAuthDb, byte[], Task<OobTransaction?>> FindByCodeHash =
-        EF.CompileAsyncQuery((DirectAuthDb db, byte[] hash) => db.Set<OobTransaction>().AsNoTracking().FirstOrDefault(t => t.CodeHash == hash));
-
     /// <summary>Either the transaction, now consumed (issue tokens for its user), or the error to answer.</summary>
     public sealed record Outcome(OobTransaction? Completed, IOobChannel? Channel, OAuthError? Error)
     {
@@ -37,7 +34,7 @@ public sealed class OobPolling(
     public async Task<Outcome> PollAsync(TokenRequest request, string oobCode, string? mfaTransactionId, CancellationToken ct)
     {
         if (oobCode.Length > 256) return OobErrors.Expired(oobCode);
-        var tx = await FindByCodeHash(db, Secrets.Hash(oobCode));
+        var tx = await lookup.FindAsync(Secrets.Hash(oobCode), ct);
         var now = clock.GetUtcNow();
         if (tx is null || tx.Status == OobStatus.Consumed || tx.ExpiresAt <= now) return OobErrors.Expired(oobCode);
         if (tx.ClientId != request.Client.ClientId || tx.ServerId != request.Context.Server.Id) return OobErrors.OtherClient;
@@ -50,7 +47,7 @@ public sealed class OobPolling(
         {
             if (!pollClock.RecordPoll(tx.Seq, tx.PollInterval, now, tx.ExpiresAt)) return OobErrors.Pending;
             var cap = options.Value.LifetimeSeconds;
-            await db.Set<OobTransaction>().Where(t => t.Seq == tx.Seq && t.PollInterval < cap)
+            await Db.Set<OobTransaction>().Where(t => t.Seq == tx.Seq && t.PollInterval < cap)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.PollInterval, t => t.PollInterval + 5), ct);
             return OobErrors.SlowDown;
         }
@@ -61,21 +58,21 @@ public sealed class OobPolling(
     {
         // An empty or absent code is answered like a wrong one but does not use up a try.
         if (presented is null || tx.Status != OobStatus.Pending) return OobErrors.WrongBindingCode;
-        var channel = channels.FirstOrDefault(c => c.Channel == tx.Channel);
+        var channel = Channel(tx);
         var expected = OobBindingCodes.Unseal(protector, tx.BindingSealed)?.Code;
         var right = !tx.IsDecoy && channel is not null && expected is not null && presented.Length <= 64
             && await channel.VerifyBindingCodeAsync(tx, expected, presented, ct);
         if (right) return await ConsumeAsync(tx, OobStatus.Pending, oobCode, now, ct);
 
         var max = options.Value.MaxBindingCodeAttempts;
-        var updated = await db.Set<OobTransaction>().Where(t => t.Seq == tx.Seq && t.Status == OobStatus.Pending)
+        var updated = await Db.Set<OobTransaction>().Where(t => t.Seq == tx.Seq && t.Status == OobStatus.Pending)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.FailedAttempts, t => t.FailedAttempts + 1)
                 .SetProperty(t => t.Status, t => t.FailedAttempts + 1 >= max ? OobStatus.Denied : OobStatus.Pending)
                 .SetProperty(t => t.StatusReason, t => t.FailedAttempts + 1 >= max ? "TOO_MANY_BINDING_CODE_ATTEMPTS" : t.StatusReason)
                 .SetProperty(t => t.ResolvedAt, t => t.FailedAttempts + 1 >= max ? now : t.ResolvedAt), ct);
         if (updated == 1 && tx.FailedAttempts + 1 >= max)
-            await audit.RecordAsync(new AuditEntry(OobEvents.BindingCodeLocked, Outcomes.Deny, "Too many wrong binding codes; out-of-band transaction denied")
+            await services.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(OobEvents.BindingCodeLocked, Outcomes.Deny, "Too many wrong binding codes; out-of-band transaction denied")
             {
                 Severity = "WARN", ActorId = tx.UserId, ActorType = "User", ClientId = tx.ClientId, TargetId = tx.Id, TargetType = "OobTransaction",
                 Details = new Dictionary<string, string> { ["channel"] = tx.Channel, ["attempts"] = max.ToString() },
@@ -83,14 +80,20 @@ public sealed class OobPolling(
         return OobErrors.WrongBindingCode;
     }
 
+    // Resolved only when needed: the pending poll, the hot path, uses neither the database context (it only
+    // reads, through the prepared lookup), nor the channels, nor the system log.
+    private DirectAuthDb Db => services.GetRequiredService<DirectAuthDb>();
+
+    private IOobChannel? Channel(OobTransaction tx) => services.GetServices<IOobChannel>().FirstOrDefault(c => c.Channel == tx.Channel);
+
     /// <summary>Marks the transaction used, if it is still in <paramref name="from"/> and unexpired; only one caller can win.</summary>
     private async Task<Outcome> ConsumeAsync(OobTransaction tx, string from, string oobCode, DateTimeOffset now, CancellationToken ct)
     {
-        var consumed = await db.Set<OobTransaction>().Where(t => t.Seq == tx.Seq && t.Status == from && t.ExpiresAt > now)
+        var consumed = await Db.Set<OobTransaction>().Where(t => t.Seq == tx.Seq && t.Status == from && t.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, OobStatus.Consumed).SetProperty(t => t.ResolvedAt, t => t.ResolvedAt ?? now), ct);
         pollClock.Forget(tx.Seq);
         if (consumed == 0) return OobErrors.Expired(oobCode);
         tx.Status = OobStatus.Consumed;
-        return new Outcome(tx, channels.FirstOrDefault(c => c.Channel == tx.Channel), null);
+        return new Outcome(tx, Channel(tx), null);
     }
 }

@@ -17,6 +17,7 @@ public static class OutOfBandRegistration
         services.AddOptions<OutOfBandOptions>().BindConfiguration(OutOfBandOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutOfBandOptions>, OutOfBandOptionsValidation>();
         services.AddSingleton<PollClock>();
+        services.AddPreparedLookup<OobTransaction>(nameof(OobTransaction.CodeHash));
         services.AddScoped<OobStarter>();
         services.AddScoped<OobPolling>();
         services.AddScoped<ITokenGrant, OobGrant>();
