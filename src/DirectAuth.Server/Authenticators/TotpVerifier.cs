@@ -50,15 +50,23 @@ public sealed class TotpVerifier(DirectAuthDb db, SecretProtector protector, Tim
     }
 
     /// <summary>
-    /// The same work as a wrong code for a real factor (a conditional update, the HMACs, the comparisons),
-    /// for a sign-in naming a user who does not exist or has no TOTP factor: the answer and its timing
-    /// must not tell them apart.
+    /// The same work as a wrong code for a real factor — the conditional update, a decryption, the HMACs and
+    /// comparisons, a system log entry and the re-read of the attempt count — for a sign-in naming a login
+    /// that does not exist or has no TOTP factor: the answer and its timing must not tell them apart.
     /// </summary>
-    public async Task<TotpResult> VerifyNobodyAsync(string? code, CancellationToken ct)
+    public async Task<TotpResult> VerifyNobodyAsync(string? login, string? code, string? clientId, CancellationToken ct)
     {
         if (!TotpSettings.Default.IsWellFormed(code)) return TotpResult.Malformed;
-        await TakeAttemptAsync("-none-", ct);
-        Match(DummyKey, code!, TotpSettings.Default);
+        const string nobody = "-none-";
+        await TakeAttemptAsync(nobody, ct);
+        var key = protector.Unprotect(protector.Protect(DummyKey));
+        Match(key, code!, TotpSettings.Default);
+        await audit.RecordAsync(new AuditEntry(MfaEventTypes.Verify, Outcomes.Failure, "Authentication of user via TOTP")
+        {
+            Reason = "NO_TOTP_FACTOR", ActorType = "User", ActorAlternateId = login, ClientId = clientId,
+            Details = new Dictionary<string, string> { ["factorType"] = FactorTypes.Totp },
+        }, ct);
+        await db.Set<Factor>().AsNoTracking().Where(f => f.Id == nobody).Select(f => f.FailedAttempts).FirstOrDefaultAsync(ct);
         return TotpResult.Invalid;
     }
 
