@@ -29,12 +29,17 @@ public sealed class TotpVerifier(DirectAuthDb db, SecretProtector protector, Tim
         var settings = TotpSettings.Of(factor);
         if (!settings.IsWellFormed(code))
             return await RecordAsync(factor, TotpResult.Malformed, clientId, ct);
-        if (!await TakeAttemptAsync(factor.Id, ct))
-            return await RecordAsync(factor, TotpResult.Locked, clientId, ct);
-
+        var slot = await TakeAttemptAsync(factor.Id, ct);
         var key = protector.Unprotect(factor.SealedSecret!);
         var matched = Match(key, code!, settings);
         CryptographicOperations.ZeroMemory(key);
+        if (!slot)
+        {
+            // Locked: the code is not looked at, but the work is the same as for a wrong one.
+            await RecordAsync(factor, TotpResult.Locked, clientId, ct);
+            await db.Set<Factor>().AsNoTracking().Where(f => f.Id == factor.Id).Select(f => f.FailedAttempts).FirstOrDefaultAsync(ct);
+            return TotpResult.Locked;
+        }
 
         if (matched is not { } step)
             return await FailAsync(factor, TotpResult.Invalid, clientId, ct);
