@@ -3,6 +3,7 @@ using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
 using DirectAuth.Server.Transactions;
+using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
 
 var demo = args.Contains("--demo");
@@ -24,6 +25,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
 });
 builder.Services.AddDirectAuthCore();
 builder.Services.AddDirectAuthMfa();
+builder.Services.AddOutOfBand();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -47,6 +49,7 @@ app.MapUserinfoEndpoint();
 app.MapIntrospectEndpoint();
 app.MapRevokeEndpoint();
 app.MapAuthorizeEndpoint();
+app.MapOutOfBand();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
