@@ -5,7 +5,7 @@ using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.Totp;
 using static DirectAuth.Server.Tests.Mfa.MfaSteps;
 
-namespace DirectAuth.Server.Tests.Cli;
+namespace DirectAuth.Server.Tests.AdminCli;
 
 /// <summary><c>directauth admin factors|policies|groups</c>, run as a process against a server on a loopback port.</summary>
 public sealed class AdminMfaCommandsTests(CliServer server) : IClassFixture<CliServer>, IDisposable

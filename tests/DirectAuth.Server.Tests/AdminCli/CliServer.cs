@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DirectAuth.Server.Tests.Cli;
+namespace DirectAuth.Server.Tests.AdminCli;
 
 /// <summary>
 /// The real server listening on a loopback port (Kestrel, not the in-memory test host), and the built
