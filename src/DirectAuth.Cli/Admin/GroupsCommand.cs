@@ -1,5 +1,4 @@
 using System.CommandLine;
-using static DirectAuth.Cli.Admin.MfaAdminRequests;
 
 namespace DirectAuth.Cli.Admin;
 
@@ -8,7 +7,6 @@ public static class GroupsCommand
 {
     private static readonly Argument<string> Group = new("group") { Description = "Group id or name" };
     private static readonly Argument<string> User = new("user") { Description = "User id or login" };
-    private static readonly Option<bool> Json = new("--json") { Description = "Print the API's JSON" };
 
     public static Command Create()
     {
@@ -22,30 +20,27 @@ public static class GroupsCommand
         return groups;
     }
 
+    private static string Seg(string value) => Uri.EscapeDataString(value);
+
     /// <summary>A group id from an id or an exact (case-insensitive) name.</summary>
-    public static async Task<string> ResolveAsync(HttpClient http, string idOrName)
+    public static async Task<string> ResolveAsync(AdminContext c, string idOrName)
     {
-        var found = await GetAsync(http, "api/v1/groups?q=" + Seg(idOrName));
-        foreach (var g in found.EnumerateArray())
-            if (string.Equals(g.GetProperty("profile").GetProperty("name").GetString(), idOrName, StringComparison.OrdinalIgnoreCase))
-                return g.GetProperty("id").GetString()!;
-        return idOrName;
+        var found = await c.Api.GetAsync("api/v1/groups?q=" + Seg(idOrName), c.Ct);
+        return found.Json.Items().FirstOrDefault(g => string.Equals(g.Str("profile", "name"), idOrName, StringComparison.OrdinalIgnoreCase)).Str("id") ?? idOrName;
     }
 
     private static Command List()
     {
         var query = new Option<string?>("--q") { Description = "Only groups whose name starts with this" };
-        var command = new Command("list", "List groups.") { query, Json };
-        command.SetAction(parse => RunAsync(parse, async http =>
+        var command = new Command("list", "List groups.") { query };
+        AdminAction.Set(command, async c =>
         {
-            var list = await GetAsync(http, "api/v1/groups" + (parse.GetValue(query) is { } q ? "?q=" + Seg(q) : ""));
-            if (parse.GetValue(Json)) { PrintJson(list); return; }
-            PrintTable(["ID", "NAME", "DESCRIPTION"], list.EnumerateArray().Select(g =>
+            var response = await c.Api.GetAsync("api/v1/groups" + (c.Get(query) is { } q ? "?q=" + Seg(q) : ""), c.Ct);
+            c.Out.Print(response, () => c.Out.Table(["ID", "NAME", "DESCRIPTION"], response.Json.Items().Select(g => new[]
             {
-                var profile = g.GetProperty("profile");
-                return new[] { Str(g, "id"), Str(profile, "name"), Str(profile, "description") };
-            }));
-        }));
+                g.Str("id"), g.Str("profile", "name"), g.Str("profile", "description"),
+            })));
+        });
         return command;
     }
 
@@ -53,62 +48,63 @@ public static class GroupsCommand
     {
         var name = new Argument<string>("name") { Description = "Group name (unique)" };
         var description = new Option<string?>("--description") { Description = "What the group is" };
-        var command = new Command("create", "Create a group.") { name, description, Json };
-        command.SetAction(parse => RunAsync(parse, async http =>
+        var command = new Command("create", "Create a group.") { name, description };
+        AdminAction.Set(command, async c =>
         {
-            var group = await PostAsync(http, "api/v1/groups", new { profile = new { name = parse.GetValue(name), description = parse.GetValue(description) } });
-            if (parse.GetValue(Json)) { PrintJson(group); return; }
-            Console.WriteLine($"Created group {Str(group, "id")} ({parse.GetValue(name)}).");
-        }));
+            var response = await c.Api.PostAsync("api/v1/groups", new { profile = new { name = c.Get(name), description = c.Get(description) } }, c.Ct);
+            c.Out.Print(response, () => c.Out.Line($"Created group {response.Json.Str("id")} ({c.Get(name)})."));
+        });
         return command;
     }
 
     private static Command DeleteGroup()
     {
         var command = new Command("delete", "Delete a group (not while a policy rule uses it).") { Group };
-        command.SetAction(parse => RunAsync(parse, async http =>
+        AdminAction.Set(command, async c =>
         {
-            var id = await ResolveAsync(http, parse.GetValue(Group)!);
-            await DeleteAsync(http, $"api/v1/groups/{Seg(id)}");
-            Console.WriteLine($"Deleted group {id}.");
-        }));
+            var id = await ResolveAsync(c, c.Get(Group));
+            await c.Api.DeleteAsync($"api/v1/groups/{Seg(id)}", c.Ct);
+            c.Out.Line($"Deleted group {id}.");
+        });
         return command;
     }
 
     private static Command Members()
     {
-        var command = new Command("members", "List a group's users.") { Group, Json };
-        command.SetAction(parse => RunAsync(parse, async http =>
+        var command = new Command("members", "List a group's users.") { Group };
+        AdminAction.Set(command, async c =>
         {
-            var id = await ResolveAsync(http, parse.GetValue(Group)!);
-            var users = await GetAsync(http, $"api/v1/groups/{Seg(id)}/users");
-            if (parse.GetValue(Json)) { PrintJson(users); return; }
-            PrintTable(["ID", "LOGIN", "STATUS"], users.EnumerateArray().Select(u => new[] { Str(u, "id"), Str(u.GetProperty("profile"), "login"), Str(u, "status") }));
-        }));
+            var id = await ResolveAsync(c, c.Get(Group));
+            var response = await c.Api.GetAsync($"api/v1/groups/{Seg(id)}/users", c.Ct);
+            c.Out.Print(response, () => c.Out.Table(["ID", "LOGIN", "STATUS"], response.Json.Items().Select(u => new[]
+            {
+                u.Str("id"), u.Str("profile", "login"), u.Str("status"),
+            })));
+        });
         return command;
     }
 
     private static Command Add()
     {
         var command = new Command("add", "Add a user to a group.") { Group, User };
-        command.SetAction(parse => RunAsync(parse, async http =>
+        AdminAction.Set(command, async c =>
         {
-            var id = await ResolveAsync(http, parse.GetValue(Group)!);
-            await PutAsync(http, $"api/v1/groups/{Seg(id)}/users/{Seg(parse.GetValue(User)!)}", null);
-            Console.WriteLine($"Added {parse.GetValue(User)} to {id}.");
-        }));
+            var id = await ResolveAsync(c, c.Get(Group));
+            await c.Api.SendAsync(HttpMethod.Put, $"api/v1/groups/{Seg(id)}/users/{Seg(c.Get(User))}", null, c.Ct);
+            c.Out.Line($"Added {c.Get(User)} to {id}.");
+        });
         return command;
     }
 
     private static Command Remove()
     {
         var command = new Command("remove", "Remove a user from a group.") { Group, User };
-        command.SetAction(parse => RunAsync(parse, async http =>
+        AdminAction.Set(command, async c =>
         {
-            var id = await ResolveAsync(http, parse.GetValue(Group)!);
-            await DeleteAsync(http, $"api/v1/groups/{Seg(id)}/users/{Seg(parse.GetValue(User)!)}");
-            Console.WriteLine($"Removed {parse.GetValue(User)} from {id}.");
-        }));
+            var id = await ResolveAsync(c, c.Get(Group));
+            await c.Api.DeleteAsync($"api/v1/groups/{Seg(id)}/users/{Seg(c.Get(User))}", c.Ct);
+            c.Out.Line($"Removed {c.Get(User)} from {id}.");
+        });
         return command;
     }
 }
