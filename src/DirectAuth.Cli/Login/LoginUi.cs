@@ -58,7 +58,7 @@ public sealed class LoginUi
             .UseConverter(Describe));
     }
 
-    public void ShowMfaRequired() => Say("[yellow]Your password is right. This app also needs a second factor.[/]");
+    public void ShowMfaRequired() => Say("[yellow]One more step: this app also needs a second factor.[/]");
 
     public void ShowRetry(DirectAuthError error) => Say($"[red]✗[/] {Markup.Escape(error.Description)} Try again.");
 
