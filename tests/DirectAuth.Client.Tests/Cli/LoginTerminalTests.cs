@@ -26,14 +26,16 @@ public sealed class LoginTerminalTests(LoopbackServerFixture fixture) : IClassFi
         terminal.Type(ServerFixture.DefaultPassword);
         var typed = await terminal.WaitForAsync(new string('*', ServerFixture.DefaultPassword.Length));
         terminal.Press("Enter");
-        var screen = await terminal.WaitForAsync("Signed in as Test User");
+        var exitCode = await terminal.ExitCodeAsync();
+        var screen = terminal.Screen();
 
+        Assert.Equal(0, exitCode);
         Assert.DoesNotContain(ServerFixture.DefaultPassword, typed, StringComparison.Ordinal);
+        Assert.Contains("Signed in as Test User", screen, StringComparison.Ordinal);
         Assert.Contains(userId, screen, StringComparison.Ordinal);
         Assert.Contains(login, screen, StringComparison.Ordinal);
         Assert.Matches(@"amr\s+│ pwd", screen);
         Assert.Contains("refresh token: yes", screen, StringComparison.Ordinal);
-        Assert.Equal(0, await terminal.ExitCodeAsync());
     }
 
     [Fact]

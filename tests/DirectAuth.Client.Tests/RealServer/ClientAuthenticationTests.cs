@@ -26,8 +26,8 @@ public sealed class ClientAuthenticationTests(ServerFixture server) : IClassFixt
             : ClientAuthentication.ClientSecretPost(registered.ClientSecret!);
         using var client = RealServerClient.Create(server, registered.ClientId, authentication: auth);
 
-        var success = Assert.IsType<SignInSuccess>(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
-        await client.SignOutAsync(success.Tokens);
+        var tokens = RealServerClient.Succeeded(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
+        await client.SignOutAsync(tokens);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class ClientAuthenticationTests(ServerFixture server) : IClassFixt
         var login = await UserAsync();
         using var client = RealServerClient.Create(server, registered.ClientId, authentication: ClientAuthentication.PrivateKeyJwt(key));
 
-        var tokens = Assert.IsType<SignInSuccess>(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword)).Tokens;
+        var tokens = RealServerClient.Succeeded(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
         var refreshed = await client.RefreshAsync(tokens);
         await client.SignOutAsync(refreshed);
 

@@ -20,9 +20,8 @@ public sealed class PasswordFlowTests(ServerFixture server) : IClassFixture<Serv
         var (clientId, userId, login) = await SetUpAsync();
         using var client = RealServerClient.Create(server, clientId);
 
-        var success = Assert.IsType<SignInSuccess>(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
+        var tokens = RealServerClient.Succeeded(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
 
-        var tokens = success.Tokens;
         Assert.Equal(userId, tokens.Subject);
         Assert.Equal(login, tokens.User!.FindFirst("preferred_username")!.Value);
         Assert.Equal("pwd", tokens.User.FindFirst("amr")!.Value);
@@ -42,11 +41,11 @@ public sealed class PasswordFlowTests(ServerFixture server) : IClassFixture<Serv
         var (clientId, userId, login) = await SetUpAsync();
         using var client = RealServerClient.Create(server, clientId, issuer: "http://localhost", scope: "openid");
 
-        var success = Assert.IsType<SignInSuccess>(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
+        var tokens = RealServerClient.Succeeded(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
 
-        Assert.Equal(userId, success.Tokens.Subject);
-        Assert.Equal("http://localhost", success.Tokens.User!.FindFirst("iss")!.Value);
-        Assert.Null(success.Tokens.RefreshToken);
+        Assert.Equal(userId, tokens.Subject);
+        Assert.Equal("http://localhost", tokens.User!.FindFirst("iss")!.Value);
+        Assert.Null(tokens.RefreshToken);
         Assert.Equal(new Uri("http://localhost/oauth2/v1/challenge"), (await client.GetServerMetadataAsync()).ChallengeEndpoint);
     }
 
@@ -104,7 +103,7 @@ public sealed class PasswordFlowTests(ServerFixture server) : IClassFixture<Serv
     {
         var (clientId, userId, login) = await SetUpAsync();
         using var client = RealServerClient.Create(server, clientId);
-        var first = Assert.IsType<SignInSuccess>(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword)).Tokens;
+        var first = RealServerClient.Succeeded(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
 
         var second = await client.RefreshAsync(first);
 
@@ -123,7 +122,7 @@ public sealed class PasswordFlowTests(ServerFixture server) : IClassFixture<Serv
     {
         var (clientId, _, login) = await SetUpAsync();
         using var client = RealServerClient.Create(server, clientId, scope: "openid profile");
-        var tokens = Assert.IsType<SignInSuccess>(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword)).Tokens;
+        var tokens = RealServerClient.Succeeded(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
 
         Assert.Null(tokens.RefreshToken);
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.RefreshAsync(tokens));
@@ -134,7 +133,7 @@ public sealed class PasswordFlowTests(ServerFixture server) : IClassFixture<Serv
     {
         var (clientId, _, login) = await SetUpAsync();
         using var client = RealServerClient.Create(server, clientId);
-        var tokens = Assert.IsType<SignInSuccess>(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword)).Tokens;
+        var tokens = RealServerClient.Succeeded(await client.SignInWithPasswordAsync(login, ServerFixture.DefaultPassword));
 
         await client.SignOutAsync(tokens);
 

@@ -13,6 +13,16 @@ public static class RealServerClient
             ClientId = clientId,
             ClientAuthentication = authentication ?? ClientAuthentication.None,
             Scope = scope,
-            TimeProvider = clock ?? TimeProvider.System,
+            // The server's clock stands still unless a test moves it: the client must share it, or its
+            // private_key_jwt assertions and id_token checks drift from the server's time as the run goes on.
+            TimeProvider = clock ?? server.Clock,
         }, server.Factory.Server.CreateHandler());
+
+    /// <summary>The tokens of a successful step; otherwise fails with the error the SDK reported.</summary>
+    public static TokenSet Succeeded(SignInStep step) => step switch
+    {
+        SignInSuccess success => success.Tokens,
+        SignInFailed failed => throw new Xunit.Sdk.XunitException($"Expected SignInSuccess, got {failed.Error}"),
+        _ => throw new Xunit.Sdk.XunitException($"Expected SignInSuccess, got {step.GetType().Name}"),
+    };
 }
