@@ -6,7 +6,8 @@ namespace DirectAuth.Client.Tests.RealServer;
 public static class RealServerClient
 {
     public static DirectAuthClient Create(ServerFixture server, string clientId, string issuer = "http://localhost/oauth2/default",
-        ClientAuthentication? authentication = null, string scope = "openid profile offline_access", TimeProvider? clock = null) =>
+        ClientAuthentication? authentication = null, string scope = "openid profile offline_access", TimeProvider? clock = null,
+        IReadOnlyList<Factor>? secondFactors = null) =>
         new(new DirectAuthClientOptions
         {
             Issuer = new Uri(issuer),
@@ -16,6 +17,7 @@ public static class RealServerClient
             // The server's clock stands still unless a test moves it: the client must share it, or its
             // private_key_jwt assertions and id_token checks drift from the server's time as the run goes on.
             TimeProvider = clock ?? server.Clock,
+            SecondFactors = secondFactors ?? [Factor.Otp, Factor.Push, Factor.Sms, Factor.Voice, Factor.RecoveryCode],
         }, server.Factory.Server.CreateHandler());
 
     /// <summary>The tokens of a successful step; otherwise fails with the error the SDK reported.</summary>
