@@ -20,10 +20,18 @@ public sealed class LoopbackServerFixture : IAsyncLifetime
 
     public string Issuer => Origin + "/oauth2/default";
 
+    /// <summary>The loopback instance's clock (it stands still unless a test moves it).</summary>
+    public TestClock LoopbackClock => _loopback!.Clock;
+
     public async Task InitializeAsync()
     {
         await Server.InitializeAsync();
-        _loopback = new TestServerFactory(Server.Factory.Database, new Dictionary<string, string?> { ["urls"] = "http://127.0.0.1:0" });
+        // Pushes always carry a number challenge here, so the terminal tests can show and pick it.
+        _loopback = new TestServerFactory(Server.Factory.Database, new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["OutOfBand:Push:NumberChallenge"] = "always",
+        });
         _loopback.UseKestrel(0);
         _loopback.StartServer();
         Origin = _loopback.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
