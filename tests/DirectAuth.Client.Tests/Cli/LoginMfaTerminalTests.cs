@@ -18,7 +18,7 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
 {
     private ServerFixture Server => fixture.Server;
 
-    [GeneratedRegex(@"tap (\d+)…")]
+    [GeneratedRegex(@"tap (\d{2,6})…")]
     private static partial Regex TapNumber();
 
     /// <summary>The code the user's authenticator app shows now, by the loopback server's clock (moved a step on, so it is fresh).</summary>
@@ -118,8 +118,8 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
         await listener.NextAsync<StreamConnected>();
 
         using var terminal = Terminal.Start($"login --issuer {fixture.Issuer} --client-id {client.ClientId} --flow push --username {login}");
-        var screen = await terminal.WaitForAsync("tap ");
-        var shown = TapNumber().Match(await terminal.WaitForAsync("…")).Groups[1].Value;
+        var shown = (await terminal.WaitForMatchAsync(TapNumber())).Groups[1].Value;
+        var screen = terminal.Screen();
         var push = await listener.NextPushAsync(20);
         await phone.AnswerAsync(account, push.TransactionId, PushDecisions.Approve, shown, CancellationToken.None);
         var exitCode = await terminal.ExitCodeAsync();
@@ -147,8 +147,9 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
         await listener.NextAsync<StreamConnected>();
 
         using var terminal = Terminal.Start($"login --issuer {fixture.Issuer} --client-id {client.ClientId} --flow push --username {login}");
-        var shown = TapNumber().Match(await terminal.WaitForAsync("…")).Groups[1].Value;
+        var shown = (await terminal.WaitForMatchAsync(TapNumber())).Groups[1].Value;
         var push = await listener.NextPushAsync(20);
+        Assert.Contains(shown, push.Numbers!);
         await phone.AnswerAsync(account, push.TransactionId, PushDecisions.Approve, push.Numbers!.First(n => n != shown), CancellationToken.None);
 
         Assert.Equal(2, await terminal.ExitCodeAsync());

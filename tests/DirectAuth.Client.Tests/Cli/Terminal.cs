@@ -39,6 +39,20 @@ public sealed class Terminal : IDisposable
         }
     }
 
+    /// <summary>Waits until the screen matches <paramref name="pattern"/>; returns the match.</summary>
+    public async Task<System.Text.RegularExpressions.Match> WaitForMatchAsync(System.Text.RegularExpressions.Regex pattern, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var screen = Screen();
+            var match = pattern.Match(screen);
+            if (match.Success) return match;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The screen never matched '{pattern}'. It shows:\n{screen}");
+            await Task.Delay(200);
+        }
+    }
+
     public async Task<int> ExitCodeAsync(int seconds = 60)
     {
         var screen = await WaitForAsync("EXIT=", seconds);

@@ -29,7 +29,7 @@ public sealed class PasswordFlowTests(ServerFixture server) : IClassFixture<Serv
         Assert.Equal("openid profile offline_access", tokens.Scope);
         Assert.Equal("Bearer", tokens.TokenType);
         Assert.NotNull(tokens.RefreshToken);
-        Assert.InRange(tokens.ExpiresAt!.Value, DateTimeOffset.UtcNow.AddMinutes(59), DateTimeOffset.UtcNow.AddMinutes(61));
+        Assert.Equal(server.Clock.GetUtcNow().AddSeconds(3600), tokens.ExpiresAt);
         using var userinfo = new HttpRequestMessage(HttpMethod.Get, "/oauth2/default/v1/userinfo");
         userinfo.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
         Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(userinfo)).StatusCode);
