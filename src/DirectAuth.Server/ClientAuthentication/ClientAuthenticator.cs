@@ -14,8 +14,13 @@ namespace DirectAuth.Server.ClientAuthentication;
 /// body), <c>client_secret_basic</c>, <c>client_secret_post</c> or <c>private_key_jwt</c>. More than one
 /// method is <c>400 invalid_request</c>; anything wrong with the credentials is <c>401 invalid_client</c>.
 /// </summary>
-public sealed class ClientAuthenticator(PreparedLookup<Application> applications, PrivateKeyJwtValidator jwtValidator, AuditLog audit)
+public sealed class ClientAuthenticator(PreparedLookup<Application> applications, IServiceProvider services)
 {
+    // Resolved when needed: a public client's request (every poll of an out-of-band sign-in) needs neither,
+    // and both would take a database context from the pool.
+    private PrivateKeyJwtValidator JwtValidator => services.GetRequiredService<PrivateKeyJwtValidator>();
+    private AuditLog Audit => services.GetRequiredService<AuditLog>();
+
     private static readonly byte[] DummyHash = Secrets.Hash("timing-equalizer");
 
     public sealed record Result(Application? Client, OAuthError? Error);
@@ -70,7 +75,7 @@ public sealed class ClientAuthenticator(PreparedLookup<Application> applications
         if (client is null) return await FailAsync(clientId, "The client is unknown or inactive.");
         if (client.TokenEndpointAuthMethod != AuthMethods.PrivateKeyJwt)
             return await FailAsync(clientId, $"The client is not configured for private_key_jwt.");
-        var problem = await jwtValidator.ValidateAsync(context, client, assertion, endpoint, ct);
+        var problem = await JwtValidator.ValidateAsync(context, client, assertion, endpoint, ct);
         return problem is null ? new Result(client, null) : await FailAsync(clientId, problem);
     }
 
@@ -83,7 +88,7 @@ public sealed class ClientAuthenticator(PreparedLookup<Application> applications
 
     private async Task<Result> FailAsync(string? clientId, string reason)
     {
-        await audit.RecordAsync(new AuditEntry(EventTypes.ClientAuthFailed, Outcomes.Failure, "Client authentication failed")
+        await Audit.RecordAsync(new AuditEntry(EventTypes.ClientAuthFailed, Outcomes.Failure, "Client authentication failed")
         {
             Reason = reason, ClientId = clientId, ActorId = clientId, ActorType = "PublicClientApp", Severity = "WARN",
         });

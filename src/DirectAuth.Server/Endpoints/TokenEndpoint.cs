@@ -14,7 +14,7 @@ public static class TokenEndpoint
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, ServerDirectory directory, OAuthRequestReader reader, ClientAuthenticator clients,
-        TokenGrantFactory grants, AuditLog audit)
+        TokenGrantFactory grants)
     {
         var ct = http.RequestAborted;
         var (context, notFound) = await OAuthRoutes.ResolveAsync(http, directory);
@@ -41,7 +41,7 @@ public static class TokenEndpoint
 
         var error = outcome.Error!;
         if (error.Error is not Errors.AuthorizationPending and not Errors.SlowDown and not Errors.MfaRequired)
-            await audit.RecordAsync(new AuditEntry(EventTypes.TokenGrantFailed, Outcomes.Failure, "OAuth2 token request refused")
+            await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(EventTypes.TokenGrantFailed, Outcomes.Failure, "OAuth2 token request refused")
             {
                 Reason = error.Error, ClientId = client.ClientId, ActorId = client.ClientId, ActorType = "Client",
                 Details = new Dictionary<string, string> { ["grantType"] = grantType, ["error_description"] = error.Description },

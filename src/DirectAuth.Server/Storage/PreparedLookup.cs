@@ -23,7 +23,7 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
     private readonly StorageSettings _storage;
     private readonly string _sql;
     private readonly Func<DbDataReader, T> _materialize;
-    private readonly ConcurrentBag<SqliteCommand> _sqlite = [];
+    private readonly ConcurrentQueue<SqliteCommand> _sqlite = new(); // lock-free; ConcurrentBag locks when a thread takes what another returned
     private readonly NpgsqlDataSource? _postgres;
 
     public PreparedLookup(StorageSettings storage, IModel model, string keyProperty)
@@ -51,7 +51,7 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
         }
 
         // SQLite runs in-process and reads from the page cache: the synchronous call does not block on I/O.
-        if (!_sqlite.TryTake(out var prepared)) prepared = PrepareSqlite();
+        if (!_sqlite.TryDequeue(out var prepared)) prepared = PrepareSqlite();
         var reusable = false;
         try
         {
@@ -63,7 +63,7 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
         }
         finally
         {
-            if (reusable && _sqlite.Count < MaxIdleSqlite) _sqlite.Add(prepared);
+            if (reusable && _sqlite.Count < MaxIdleSqlite) _sqlite.Enqueue(prepared);
             else Dispose(prepared);
         }
     }
@@ -121,7 +121,7 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
 
     public void Dispose()
     {
-        while (_sqlite.TryTake(out var command)) Dispose(command);
+        while (_sqlite.TryDequeue(out var command)) Dispose(command);
         _postgres?.Dispose();
     }
 }

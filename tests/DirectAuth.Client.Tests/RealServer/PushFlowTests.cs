@@ -13,12 +13,12 @@ namespace DirectAuth.Client.Tests.RealServer;
 /// app's device client as the user's phone. The SDK's clock moves the server's clock as it waits, so polling
 /// keeps the server's interval without sleeping.
 /// </summary>
-public sealed class PushFlowTests(NoNumberChallengeFixture server) : IClassFixture<NoNumberChallengeFixture>
+public sealed class PushFlowTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private async Task<(DirectAuthClient Sdk, AutoClock Clock, OobKit.PushUser User, DeviceListener Phone)> SetUpAsync(bool moveServerClock = true)
     {
         var client = await server.RegisterClientAsync(OobKit.Grants);
-        await server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:push" } });
+        await server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:push" }, numberChallenge = "never" });
         var user = await OobKit.CreatePushUserAsync(server, $"push-{Guid.NewGuid():N}@example.com");
         var phone = new DeviceListener(OobKit.Device(server), user.Account);
         await phone.NextAsync<StreamConnected>();
@@ -138,12 +138,12 @@ public sealed class PushFlowTests(NoNumberChallengeFixture server) : IClassFixtu
 }
 
 /// <summary>Push with number challenge: the SDK shows the server's binding_code; the user picks it (or another) on the phone.</summary>
-public sealed class PushNumberChallengeFlowTests(NumberChallengeFixture server) : IClassFixture<NumberChallengeFixture>
+public sealed class PushNumberChallengeFlowTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private async Task<(DirectAuthClient Sdk, OobKit.PushUser User, DeviceListener Phone)> SetUpAsync()
     {
         var client = await server.RegisterClientAsync(OobKit.Grants);
-        await server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:push" } });
+        await server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:push" }, numberChallenge = "always" });
         var user = await OobKit.CreatePushUserAsync(server, $"number-{Guid.NewGuid():N}@example.com");
         var phone = new DeviceListener(OobKit.Device(server), user.Account);
         await phone.NextAsync<StreamConnected>();
