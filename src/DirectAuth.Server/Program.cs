@@ -2,6 +2,7 @@ using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
+using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
     if (string.IsNullOrEmpty(o.Admin.Token)) o.Admin.Token = builder.Configuration["ADMIN_TOKEN"];
 });
 builder.Services.AddDirectAuthCore();
+builder.Services.AddDirectAuthRateLimits();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 
@@ -41,6 +43,7 @@ using (var scope = app.Services.CreateScope())
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 
 app.UseMiddleware<WireConventionsMiddleware>();
+app.UseDirectAuthRateLimits();
 
 app.MapDiscoveryEndpoints();
 app.MapTokenEndpoint();
