@@ -26,7 +26,9 @@ public sealed class WireConventionsTests(ServerFixture server) : IClassFixture<S
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.ToString());
-        Assert.Equal("max-age=300, must-revalidate", response.Headers.CacheControl?.ToString());
+        Assert.Equal(TimeSpan.FromSeconds(300), response.Headers.CacheControl?.MaxAge);
+        Assert.True(response.Headers.CacheControl!.MustRevalidate);
+        Assert.False(response.Headers.CacheControl.NoStore);
         JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 
