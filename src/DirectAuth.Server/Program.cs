@@ -15,7 +15,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.AddServerHeader = false;
-    k.Limits.MaxRequestBodySize = 1024 * 1024;
+    // A hard stop above Limits:MaxRequestBodyBytes, which the endpoints enforce with the contract's error.
+    k.Limits.MaxRequestBodySize = Math.Max(1024 * 1024, builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", 0L));
 });
 
 builder.Services.Configure<DirectAuthOptions>(builder.Configuration);
