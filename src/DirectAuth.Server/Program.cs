@@ -27,6 +27,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
 });
 builder.Services.AddDirectAuthCore();
 builder.Services.AddDirectAuthRateLimits();
+builder.Services.AddManagementOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 
@@ -58,8 +59,11 @@ app.MapOutOfBand();
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
 admin.MapFactorsApi();
+admin.MapAuthorizationServersApi();
+admin.MapLogsApi();
 app.MapDirectAuthMfa(admin);
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
+app.MapManagementOpenApi();
 
 if (string.IsNullOrEmpty(options.Admin.Token))
     app.Logger.LogWarning("No admin token configured (DIRECTAUTH_ADMIN_TOKEN): the management API refuses every request.");
