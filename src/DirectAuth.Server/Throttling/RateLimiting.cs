@@ -61,16 +61,15 @@ public sealed class RateLimitBuckets : IDisposable
         key.StartsWith(nameof(RateLimitOptions.Token) + "|", StringComparison.Ordinal) ? _options.Token : _options.OAuth;
 
     /// <summary>Takes one request from the bucket of <paramref name="key"/>: whether it may go on, and the header values.</summary>
-    public (bool Allowed, long Limit, long Remaining, long Reset) Take(string key)
+    public (bool Allowed, long Limit, long Remaining, long Reset, long NextTokenSeconds) Take(string key)
     {
         using var lease = _limiter.AttemptAcquire(key);
         var bucket = OptionsFor(key);
         var remaining = _limiter.GetStatistics(key)?.CurrentAvailablePermits ?? 0;
         var untilFull = Math.Ceiling((bucket.Limit - remaining) / bucket.RefillPerSecond);
-        return (lease.IsAcquired, bucket.Limit, remaining, _clock.GetUtcNow().ToUnixTimeSeconds() + (long)untilFull);
+        return (lease.IsAcquired, bucket.Limit, remaining, _clock.GetUtcNow().ToUnixTimeSeconds() + (long)untilFull,
+            Math.Max(1, (long)Math.Ceiling(1 / bucket.RefillPerSecond)));
     }
-
-    public long Now => _clock.GetUtcNow().ToUnixTimeSeconds();
 
     public void Dispose() => _limiter.Dispose();
 }
@@ -87,7 +86,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitBuckets
         }
 
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var (allowed, limit, remaining, reset) = buckets.Take(group + "|" + address);
+        var (allowed, limit, remaining, reset, nextToken) = buckets.Take(group + "|" + address);
         var headers = context.Response.Headers;
         headers["X-Rate-Limit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
         headers["X-Rate-Limit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
@@ -97,7 +96,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitBuckets
             await next(context);
             return;
         }
-        headers.RetryAfter = Math.Max(1, reset - buckets.Now).ToString(CultureInfo.InvariantCulture);
+        headers.RetryAfter = nextToken.ToString(CultureInfo.InvariantCulture); // when one more request may go
         await WireJson.WriteErrorAsync(context.Response, new OAuthError(429, Errors.InvalidGrant, RateLimiting.ExceededDescription));
     }
 }

@@ -79,7 +79,7 @@ public sealed class RateLimitTests(RateLimitTests.SmallBucketsFixture server) : 
         Assert.Equal(3, Header(limited, "X-Rate-Limit-Limit"));
         Assert.Equal(0, Header(limited, "X-Rate-Limit-Remaining"));
         Assert.Equal(now + 6, Header(limited, "X-Rate-Limit-Reset")); // 3 requests at 0.5/s
-        Assert.Equal("6", limited.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("2", limited.Headers.GetValues("Retry-After").Single()); // the next token, at 0.5/s
     }
 
     [Fact]
