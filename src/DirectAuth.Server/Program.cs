@@ -1,3 +1,4 @@
+using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
@@ -22,6 +23,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
     if (string.IsNullOrEmpty(o.Admin.Token)) o.Admin.Token = builder.Configuration["ADMIN_TOKEN"];
 });
 builder.Services.AddDirectAuthCore();
+builder.Services.AddPhoneFactors();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -49,6 +51,7 @@ app.MapAuthorizeEndpoint();
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
 admin.MapFactorsApi();
+admin.MapPhoneApis();
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 
 if (string.IsNullOrEmpty(options.Admin.Token))

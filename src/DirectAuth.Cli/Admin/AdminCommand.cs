@@ -26,6 +26,7 @@ public static class AdminCommand
         var admin = new Command("admin", "Manage users, apps, keys and the system log through the management API.");
         admin.Options.Add(Server);
         admin.Options.Add(Token);
+        admin.Subcommands.Add(OutboxCommand.Create());
         return admin;
     }
 }
