@@ -29,19 +29,29 @@ public sealed record PhoneSendOutcome(bool Sent, SendPermit Permit, string? Fail
 public sealed class PhoneCodeSender(
     PhoneSendLimiter limiter, ISmsSender sms, IVoiceSender voice, AuditLog audit, TimeProvider clock, IOptions<DeliveryOptions> delivery)
 {
+    /// <summary>Books the per-phone limits, then delivers.</summary>
     public async Task<PhoneSendOutcome> SendAsync(PhoneCodeRequest request, CancellationToken ct)
     {
-        var permit = await limiter.TryBookAsync(request.Phone, ct);
+        var permit = await BookAsync(request.Phone, request, ct);
+        return permit.Allowed ? await DeliverAsync(request, permit, ct) : new PhoneSendOutcome(false, permit, null);
+    }
+
+    /// <summary>Books a send under <paramref name="limitKey"/> (the phone, or a login's key); a refusal is logged.</summary>
+    public async Task<SendPermit> BookAsync(string limitKey, PhoneCodeRequest request, CancellationToken ct)
+    {
+        var permit = await limiter.TryBookAsync(limitKey, ct);
         if (!permit.Allowed)
-        {
             await audit.RecordAsync(Entry(request, PhoneEvents.SendRateLimited, Outcomes.Deny, "Text or call refused by the per-phone limits") with
             {
                 Reason = permit.Refusal == SendRefusal.TooSoon ? "RESEND_TOO_SOON" : "HOURLY_CAP",
                 Severity = "WARN",
             }, ct);
-            return new PhoneSendOutcome(false, permit, null);
-        }
+        return permit;
+    }
 
+    /// <summary>Words the message and hands it to the provider; the outcome is logged. Call after a granted booking.</summary>
+    public async Task<PhoneSendOutcome> DeliverAsync(PhoneCodeRequest request, SendPermit permit, CancellationToken ct)
+    {
         var sender = delivery.Value.SenderName;
         var message = new PhoneMessage
         {
@@ -77,7 +87,7 @@ public sealed class PhoneCodeSender(
         TargetId = request.FactorId, TargetType = request.FactorId is null ? null : "Factor",
         Details = new Dictionary<string, string>
         {
-            ["channel"] = request.Channel, ["purpose"] = request.Purpose, ["phone"] = PhoneMask.Mask(request.Phone),
+            ["channel"] = request.Channel, ["purpose"] = request.Purpose, ["phone"] = request.Phone.Length == 0 ? "" : PhoneMask.Mask(request.Phone),
         },
     };
 }

@@ -6,11 +6,14 @@ using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Authenticators.Phone;
 
-/// <summary>Texts and calls to one phone number: the last one, and the count in the current hour window.</summary>
+/// <summary>
+/// Texts and calls to one phone number: the last one, and the count in the current hour window. The key is
+/// the E.164 number; a sign-in for a login that has no phone (a decoy) is counted under <c>login:{hash}</c>
+/// instead, so that it is limited exactly like a real one.
+/// </summary>
 public sealed class PhoneSendLimit
 {
-    /// <summary>E.164.</summary>
-    public required string Phone { get; set; }
+    public required string Key { get; set; }
     public DateTimeOffset? LastSentAt { get; set; }
     public DateTimeOffset? WindowStart { get; set; }
     public int WindowCount { get; set; }
@@ -21,8 +24,8 @@ internal sealed class PhoneSendLimitConfiguration : IEntityTypeConfiguration<Pho
     public void Configure(EntityTypeBuilder<PhoneSendLimit> b)
     {
         b.ToTable("phone_send_limits");
-        b.HasKey(l => l.Phone);
-        b.Property(l => l.Phone).HasColumnName("phone");
+        b.HasKey(l => l.Key);
+        b.Property(l => l.Key).HasColumnName("limit_key");
         b.Property(l => l.LastSentAt).HasColumnName("last_sent_at");
         b.Property(l => l.WindowStart).HasColumnName("window_start");
         b.Property(l => l.WindowCount).HasColumnName("window_count");
@@ -45,7 +48,7 @@ public sealed class PhoneSendLimiter(DirectAuthDb db, TimeProvider clock, IOptio
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    public async Task<SendPermit> TryBookAsync(string phone, CancellationToken ct)
+    public async Task<SendPermit> TryBookAsync(string key, CancellationToken ct)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -53,10 +56,10 @@ public sealed class PhoneSendLimiter(DirectAuthDb db, TimeProvider clock, IOptio
         var hourAgo = now - Hour;
         var cap = o.MaxSendsPerHour;
         await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO phone_send_limits (phone, window_count) VALUES ({phone}, 0) ON CONFLICT (phone) DO NOTHING", ct);
+            $"INSERT INTO phone_send_limits (limit_key, window_count) VALUES ({key}, 0) ON CONFLICT (limit_key) DO NOTHING", ct);
         var set = db.Set<PhoneSendLimit>();
         var booked = await set
-            .Where(l => l.Phone == phone
+            .Where(l => l.Key == key
                 && (l.LastSentAt == null || l.LastSentAt <= resendAfter)
                 && (l.WindowStart == null || l.WindowStart <= hourAgo || l.WindowCount < cap))
             .ExecuteUpdateAsync(s => s
@@ -65,7 +68,7 @@ public sealed class PhoneSendLimiter(DirectAuthDb db, TimeProvider clock, IOptio
                 .SetProperty(l => l.WindowStart, l => l.WindowStart == null || l.WindowStart <= hourAgo ? now : l.WindowStart), ct);
         if (booked == 1) return new SendPermit(SendRefusal.None, now, cap);
 
-        var row = await set.AsNoTracking().FirstAsync(l => l.Phone == phone, ct);
+        var row = await set.AsNoTracking().FirstAsync(l => l.Key == key, ct);
         if (row.LastSentAt > resendAfter)
             return new SendPermit(SendRefusal.TooSoon, row.LastSentAt.Value.AddSeconds(o.ResendSeconds), 1);
         return new SendPermit(SendRefusal.HourlyCap, (row.WindowStart ?? now) + Hour, cap);
