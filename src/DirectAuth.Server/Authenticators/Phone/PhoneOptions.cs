@@ -2,13 +2,14 @@ using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Authenticators.Phone;
 
-/// <summary>Codes sent to phones (configuration section <c>Phone</c>, env <c>DIRECTAUTH_PHONE__...</c>); see docs/delivery.md.</summary>
+/// <summary>
+/// Codes sent to phones (configuration section <c>Phone</c>, env <c>DIRECTAUTH_PHONE__...</c>); see docs/delivery.md.
+/// A sign-in code lives and counts wrong tries with its out-of-band transaction (<c>OutOfBand:*</c>).
+/// </summary>
 public sealed class PhoneOptions
 {
     public const string Section = "Phone";
 
-    /// <summary>How long a sign-in code is accepted.</summary>
-    public int CodeLifetimeSeconds { get; set; } = 300;
     /// <summary>How long an enrollment (activation) code is accepted.</summary>
     public int ActivationLifetimeSeconds { get; set; } = 300;
     /// <summary>Wrong codes allowed for one code; after that the code is dead and a new one must be sent.</summary>
@@ -24,7 +25,6 @@ internal sealed class PhoneOptionsValidation : IValidateOptions<PhoneOptions>
     public ValidateOptionsResult Validate(string? name, PhoneOptions o)
     {
         var problems = new List<string>();
-        if (o.CodeLifetimeSeconds is < 60 or > 600) problems.Add("Phone:CodeLifetimeSeconds must be between 60 and 600.");
         if (o.ActivationLifetimeSeconds is < 60 or > 3600) problems.Add("Phone:ActivationLifetimeSeconds must be between 60 and 3600.");
         if (o.MaxAttempts is < 1 or > 10) problems.Add("Phone:MaxAttempts must be between 1 and 10.");
         if (o.ResendSeconds is < 0 or > 3600) problems.Add("Phone:ResendSeconds must be between 0 and 3600.");
