@@ -3,6 +3,8 @@ using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
+using DirectAuth.Server.Transactions;
+using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
 
 var demo = args.Contains("--demo");
@@ -23,6 +25,8 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
     if (string.IsNullOrEmpty(o.Admin.Token)) o.Admin.Token = builder.Configuration["ADMIN_TOKEN"];
 });
 builder.Services.AddDirectAuthCore();
+builder.Services.AddDirectAuthMfa();
+builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 
 var app = builder.Build();
@@ -47,10 +51,12 @@ app.MapUserinfoEndpoint();
 app.MapIntrospectEndpoint();
 app.MapRevokeEndpoint();
 app.MapAuthorizeEndpoint();
+app.MapOutOfBand();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
 admin.MapFactorsApi();
+app.MapDirectAuthMfa(admin);
 admin.MapPhoneApis();
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 

@@ -1,28 +1,56 @@
+using DirectAuth.Protocol;
+using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
-using DirectAuth.Server.Tokens;
+using DirectAuth.Server.Policies;
+using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 
 namespace DirectAuth.Server.Grants;
 
 /// <summary>
-/// The last step of every user sign-in grant, after a factor has been proven: records the sign-in and
-/// issues the tokens. (Policy evaluation — whether a further factor is required — belongs here.)
+/// The last step of every user sign-in grant, after the primary factor has been proven: applies the app's
+/// sign-on policy (<see cref="SignInDecision.Decide"/>). Enough → tokens. A second factor needed → an MFA
+/// transaction and HTTP 403 <c>mfa_required</c> with its <c>mfa_token</c>. Refused → the policy's error,
+/// also when the client cannot continue with any factor the user has (<c>grant_types_supported</c>).
 /// </summary>
-public sealed class SignInCompletion(TokenIssuer issuer, AuditLog audit, TimeProvider clock)
+public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions transactions, SignInTokens tokens, AuditLog audit)
 {
-    public async Task<GrantOutcome> CompleteAsync(TokenRequest request, User user, IReadOnlyList<string> scopes, IReadOnlyList<string> amr, CancellationToken ct)
+    public static readonly string MfaRequiredDescription = "Verify with an additional authenticator to complete the sign-in process.";
+
+    /// <param name="amr">What the primary factor proved (RFC 8176), e.g. <c>["pwd"]</c>.</param>
+    /// <param name="factor">The primary factor's kind (<see cref="FactorKinds"/>); when null, read from <paramref name="amr"/>.</param>
+    public async Task<GrantOutcome> CompleteAsync(TokenRequest request, User user, IReadOnlyList<string> scopes, IReadOnlyList<string> amr,
+        CancellationToken ct, string? factor = null)
     {
-        var tokens = await issuer.IssueAsync(new TokenGrantRequest(request.Context, request.Client, user, scopes)
+        var primary = factor ?? FactorKinds.FromAmr(amr);
+        var policy = await policies.ForAsync(request.Client, user, ct);
+        var enrolled = await policies.EnrolledAsync(user, ct);
+        var supported = request.Form[Parameters.GrantTypesSupported]?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var decision = SignInDecision.Decide(policy, primary, enrolled,
+            grant => request.Client.Allows(grant) && (supported is null || supported.Contains(grant, StringComparer.Ordinal)));
+
+        switch (decision)
         {
-            Amr = amr,
-            AuthTime = clock.GetUtcNow(),
-        }, ct);
-        await audit.RecordAsync(new AuditEntry(EventTypes.SignIn, Outcomes.Success, "User login to DirectAuth")
-        {
-            ActorId = user.Id, ActorType = "User", ActorAlternateId = user.Login, ClientId = request.Client.ClientId,
-            Details = new Dictionary<string, string> { ["amr"] = string.Join(' ', amr), ["grantType"] = request.Form[Protocol.Parameters.GrantType] ?? "" },
-        }, ct);
-        await audit.RecordAsync(TokenAudit.Granted(request, user, scopes, tokens), ct);
-        return GrantOutcome.Success(tokens);
+            case SignInDecision.Allow allow:
+                await RecordAsync(request, user, policy, Outcomes.Success, "ALLOW", primary, ct);
+                return await tokens.IssueAsync(request, user, scopes, amr, allow.Acr, ct);
+            case SignInDecision.NeedSecondFactor need:
+                var mfaToken = await transactions.StartAsync(request, user, scopes, amr, primary, need.Kinds, ct);
+                await RecordAsync(request, user, policy, "CHALLENGE", "MFA_REQUIRED " + string.Join(' ', need.Kinds), primary, ct);
+                return new OAuthError(403, Errors.MfaRequired, MfaRequiredDescription) { MfaToken = mfaToken };
+            case SignInDecision.Deny deny:
+                await RecordAsync(request, user, policy, Outcomes.Deny, deny.Reason, primary, ct);
+                return deny.Error;
+            default:
+                throw new InvalidOperationException("Unknown sign-in decision.");
+        }
     }
+
+    private Task RecordAsync(TokenRequest request, User user, EffectivePolicy policy, string outcome, string reason, string primary, CancellationToken ct) =>
+        audit.RecordAsync(new AuditEntry(MfaEventTypes.PolicyEvaluated, outcome, "Evaluation of sign-on policy")
+        {
+            Reason = reason, ActorId = user.Id, ActorType = "User", ActorAlternateId = user.Login, ClientId = request.Client.ClientId,
+            TargetId = policy.PolicyId, TargetType = "AuthenticationPolicy",
+            Details = new Dictionary<string, string> { ["rule"] = policy.RuleId, ["ruleName"] = policy.RuleName, ["primaryFactor"] = primary },
+        }, ct);
 }

@@ -1,0 +1,135 @@
+using System.Text.Json.Serialization;
+
+namespace DirectAuth.Protocol;
+
+#pragma warning disable CS1591 // each type is documented; its members are named as on the wire (docs/authenticator.md)
+
+/// <summary>
+/// The authenticator app's side of push (DirectAuth's own, not Okta's): where the device activates,
+/// listens and answers, and the names of what it sends. Every request is signed by the device's P-256 key
+/// as a compact ES256 JWS; see docs/authenticator.md.
+/// </summary>
+public static class PushDeviceApi
+{
+    /// <summary>POST a JWS (header <c>jwk</c>: the new public key) over <see cref="PushActivationClaims"/>.</summary>
+    public const string ActivatePath = "/api/v1/authenticators/push/activate";
+    /// <summary>GET, server-sent events; <c>Authorization: Device {JWS over <see cref="PushConnectClaims"/>}</c>; resumes after <c>Last-Event-ID</c>.</summary>
+    public const string EventsPath = "/api/v1/authenticators/push/events";
+    /// <summary>POST a JWS (header <c>kid</c>: the factor id) over <see cref="PushAnswerClaims"/>.</summary>
+    public const string AnswerPath = "/api/v1/authenticators/push/answer";
+    /// <summary>The <c>Authorization</c> scheme of the event stream.</summary>
+    public const string AuthorizationScheme = "Device";
+    /// <summary>Content type of a request body that is a compact JWS.</summary>
+    public const string JoseContentType = "application/jose";
+    /// <summary>Activation links look like <c>directauth://push/activate?server={origin}&amp;code={code}</c>.</summary>
+    public const string ActivationLinkPrefix = "directauth://push/activate";
+    /// <summary>JWS <c>typ</c> of each signed message, so a signature made for one purpose is not accepted for another.</summary>
+    public const string ActivationJwsType = "da-push-activation+jwt";
+    public const string ConnectJwsType = "da-push-connect+jwt";
+    public const string AnswerJwsType = "da-push-answer+jwt";
+    /// <summary>Server-sent event names.</summary>
+    public const string PushEvent = "push";
+    public const string ResolvedEvent = "resolved";
+}
+
+/// <summary>The user's answer to a push.</summary>
+public static class PushDecisions
+{
+    public const string Approve = "approve";
+    public const string Deny = "deny";
+    /// <summary>"This wasn't me": a denial the server records as suspicious (WARN).</summary>
+    public const string NotMe = "not_me";
+}
+
+/// <summary>What the app asks of the user besides approve / deny.</summary>
+public static class PushChallenges
+{
+    /// <summary>No number challenge.</summary>
+    public const string None = "none";
+    /// <summary>Pick the number the client shows among <see cref="PushNotification.Numbers"/>.</summary>
+    public const string Pick = "pick";
+    /// <summary>Type the six-digit code the client shows.</summary>
+    public const string Type = "type";
+}
+
+/// <summary>Claims of the activation JWS.</summary>
+public sealed record PushActivationClaims
+{
+    [JsonPropertyName("activationCode")] public required string ActivationCode { get; init; }
+    [JsonPropertyName("deviceName"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? DeviceName { get; init; }
+    [JsonPropertyName("iat")] public required long IssuedAt { get; init; }
+}
+
+/// <summary>The server's answer to a successful activation.</summary>
+public sealed record PushActivationResult
+{
+    [JsonPropertyName("factorId")] public required string FactorId { get; init; }
+    [JsonPropertyName("userId")] public required string UserId { get; init; }
+    [JsonPropertyName("login")] public required string Login { get; init; }
+    [JsonPropertyName("status")] public required string Status { get; init; }
+}
+
+/// <summary>Claims of the JWS that opens the event stream (like DPoP: method, URL, time, unique id; accepted once).</summary>
+public sealed record PushConnectClaims
+{
+    [JsonPropertyName("htm")] public required string Method { get; init; }
+    [JsonPropertyName("htu")] public required string Url { get; init; }
+    [JsonPropertyName("iat")] public required long IssuedAt { get; init; }
+    [JsonPropertyName("jti")] public required string Id { get; init; }
+}
+
+/// <summary>Claims of the answer JWS: which push, what the user decided, which number.</summary>
+public sealed record PushAnswerClaims
+{
+    [JsonPropertyName("txn")] public required string TransactionId { get; init; }
+    [JsonPropertyName("decision")] public required string Decision { get; init; }
+    [JsonPropertyName("number"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Number { get; init; }
+    [JsonPropertyName("iat")] public required long IssuedAt { get; init; }
+}
+
+/// <summary>The server's answer to a device answer: the transaction's new status.</summary>
+public sealed record PushAnswerResult
+{
+    [JsonPropertyName("transactionId")] public required string TransactionId { get; init; }
+    /// <summary>APPROVED or DENIED.</summary>
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    /// <summary>For a denial: USER_DENIED, NOT_ME or WRONG_NUMBER.</summary>
+    [JsonPropertyName("reason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Reason { get; init; }
+}
+
+/// <summary>The data of a <c>push</c> event: what the app shows the user.</summary>
+public sealed record PushNotification
+{
+    [JsonPropertyName("transactionId")] public required string TransactionId { get; init; }
+    [JsonPropertyName("factorId")] public required string FactorId { get; init; }
+    [JsonPropertyName("login")] public required string Login { get; init; }
+    [JsonPropertyName("appName")] public required string AppName { get; init; }
+    [JsonPropertyName("clientId")] public required string ClientId { get; init; }
+    [JsonPropertyName("createdAt")] public required DateTimeOffset CreatedAt { get; init; }
+    [JsonPropertyName("expiresAt")] public required DateTimeOffset ExpiresAt { get; init; }
+    [JsonPropertyName("ipAddress")] public string? IpAddress { get; init; }
+    [JsonPropertyName("userAgent")] public string? UserAgent { get; init; }
+    /// <summary>See <see cref="PushChallenges"/>.</summary>
+    [JsonPropertyName("challenge")] public required string Challenge { get; init; }
+    /// <summary>For <c>pick</c>: three numbers, one of them the client's <c>binding_code</c>.</summary>
+    [JsonPropertyName("numbers"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Numbers { get; init; }
+    /// <summary>True when this push is a second factor after a password.</summary>
+    [JsonPropertyName("mfa")] public bool Mfa { get; init; }
+}
+
+/// <summary>The data of a <c>resolved</c> event: a push ended (answered here or elsewhere, or expired).</summary>
+public sealed record PushResolution
+{
+    [JsonPropertyName("transactionId")] public required string TransactionId { get; init; }
+    [JsonPropertyName("status")] public required string Status { get; init; }
+}
+
+/// <summary>Source-generated JSON metadata for the push device messages.</summary>
+[JsonSerializable(typeof(PushActivationClaims))]
+[JsonSerializable(typeof(PushActivationResult))]
+[JsonSerializable(typeof(PushConnectClaims))]
+[JsonSerializable(typeof(PushAnswerClaims))]
+[JsonSerializable(typeof(PushAnswerResult))]
+[JsonSerializable(typeof(PushNotification))]
+[JsonSerializable(typeof(PushResolution))]
+public sealed partial class PushJsonContext : JsonSerializerContext;

@@ -1,0 +1,58 @@
+using DirectAuth.Protocol;
+using DirectAuth.Server.Observability;
+using DirectAuth.Server.Policies;
+using DirectAuth.Server.RecoveryCodes;
+using DirectAuth.Server.Storage;
+using DirectAuth.Server.Transactions;
+using DirectAuth.Server.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DirectAuth.Server.Grants;
+
+/// <summary>
+/// <c>grant_type=http://auth0.com/oauth/grant-type/mfa-recovery-code</c>: a one-time recovery code as the
+/// second factor of the sign-in named by <c>mfa_token</c>. The code is consumed in the same database
+/// transaction that completes the sign-in, so a code is never spent on a sign-in that did not finish.
+/// </summary>
+public sealed class RecoveryCodeGrant(DirectAuthDb db, MfaTransactions transactions, RecoveryCodeService codes, AuditLog audit) : ITokenGrant
+{
+    public string GrantType => GrantTypes.MfaRecoveryCode;
+
+    public async Task<GrantOutcome> HandleAsync(TokenRequest request, CancellationToken ct)
+    {
+        var (tx, error) = await transactions.FindAsync(request.Context, request.Client, request.Form[Parameters.MfaToken], ct);
+        if (tx is null) return error!;
+        if (!tx.Accepts(FactorKinds.RecoveryCode)) return MfaErrors.FactorNotAccepted(FactorKinds.RecoveryCode);
+        var presented = request.Form[Parameters.RecoveryCode];
+        if (RecoveryCodeService.Normalize(presented) is null)
+        {
+            await RecordAsync(tx, Outcomes.Failure, "MALFORMED_RECOVERY_CODE", ct);
+            return MfaErrors.InvalidRecoveryCode;
+        }
+        var user = await db.Set<User>().AsNoTracking().FirstAsync(u => u.Id == tx.UserId, ct);
+
+        await using var dbtx = await db.Database.BeginTransactionAsync(ct);
+        if (!await codes.TryConsumeAsync(user, presented, ct))
+        {
+            await dbtx.RollbackAsync(ct);
+            await RecordAsync(tx, Outcomes.Failure, "INVALID_RECOVERY_CODE", ct);
+            return await transactions.RecordWrongCodeAsync(tx, MfaErrors.InvalidRecoveryCode, "INVALID_RECOVERY_CODE", ct);
+        }
+        var outcome = await transactions.CompleteAsync(request, tx, FactorKinds.RecoveryCode, ct);
+        if (outcome.Tokens is null)
+        {
+            await dbtx.RollbackAsync(ct);
+            return outcome;
+        }
+        await dbtx.CommitAsync(ct);
+        await RecordAsync(tx, Outcomes.Success, null, ct);
+        return outcome;
+    }
+
+    private Task RecordAsync(MfaTransaction tx, string outcome, string? reason, CancellationToken ct) =>
+        audit.RecordAsync(new AuditEntry(MfaEventTypes.Verify, outcome, "Authentication of user via recovery code")
+        {
+            Reason = reason, Severity = outcome == Outcomes.Success ? "WARN" : "INFO", ActorId = tx.UserId, ActorType = "User", ClientId = tx.ClientId,
+            TargetId = tx.UserId, TargetType = "User", Details = new Dictionary<string, string> { ["factor"] = FactorKinds.RecoveryCode },
+        }, ct);
+}

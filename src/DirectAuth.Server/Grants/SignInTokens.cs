@@ -1,0 +1,30 @@
+using DirectAuth.Server.Observability;
+using DirectAuth.Server.Tokens;
+using DirectAuth.Server.Users;
+
+namespace DirectAuth.Server.Grants;
+
+/// <summary>Issues the tokens of a finished user sign-in and records it in the system log.</summary>
+public sealed class SignInTokens(TokenIssuer issuer, AuditLog audit, TimeProvider clock)
+{
+    public async Task<GrantOutcome> IssueAsync(TokenRequest request, User user, IReadOnlyList<string> scopes,
+        IReadOnlyList<string> amr, string acr, CancellationToken ct)
+    {
+        var tokens = await issuer.IssueAsync(new TokenGrantRequest(request.Context, request.Client, user, scopes)
+        {
+            Amr = amr,
+            Acr = acr,
+            AuthTime = clock.GetUtcNow(),
+        }, ct);
+        await audit.RecordAsync(new AuditEntry(EventTypes.SignIn, Outcomes.Success, "User login to DirectAuth")
+        {
+            ActorId = user.Id, ActorType = "User", ActorAlternateId = user.Login, ClientId = request.Client.ClientId,
+            Details = new Dictionary<string, string>
+            {
+                ["amr"] = string.Join(' ', amr), ["acr"] = acr, ["grantType"] = request.Form[Protocol.Parameters.GrantType] ?? "",
+            },
+        }, ct);
+        await audit.RecordAsync(TokenAudit.Granted(request, user, scopes, tokens), ct);
+        return GrantOutcome.Success(tokens);
+    }
+}

@@ -1,0 +1,54 @@
+using DirectAuth.Server.Authenticators;
+using DirectAuth.Server.Endpoints;
+using DirectAuth.Server.Grants;
+using DirectAuth.Server.Hosting;
+using DirectAuth.Server.OutOfBand.Push;
+using DirectAuth.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace DirectAuth.Server.OutOfBand;
+
+/// <summary>Out-of-band sign-in: the transaction core, the OOB grant, and the push channel with its authenticator app endpoints.</summary>
+public static class OutOfBandRegistration
+{
+    public static IServiceCollection AddOutOfBand(this IServiceCollection services)
+    {
+        services.AddOptions<OutOfBandOptions>().BindConfiguration(OutOfBandOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutOfBandOptions>, OutOfBandOptionsValidation>();
+        services.AddSingleton<PollClock>();
+        services.AddScoped<OobStarter>();
+        services.AddScoped<OobPolling>();
+        services.AddScoped<ITokenGrant, OobGrant>();
+        services.AddSingleton<IExpiringRows, OutOfBandExpiringRows>();
+        services.AddSingleton<ISecretResealer, OobResealer>();
+
+        services.AddScoped<IOobChannel, PushChannel>();
+        services.AddScoped<IFactorHandler, PushFactorHandler>();
+        services.AddScoped<PushLimits>();
+        services.AddScoped<NumberChallenge>();
+        services.AddScoped<PushAnswers>();
+        services.AddScoped<PushActivation>();
+        services.AddSingleton<DeviceSignatures>();
+        services.AddSingleton<PushHub>();
+        services.AddSingleton<PushEventStream>();
+        services.AddSingleton<PostgresPushBus>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresPushBus>());
+        services.AddSingleton<IPushBus>(sp => sp.GetRequiredService<StorageSettings>().Provider == StorageProvider.Postgres
+            ? sp.GetRequiredService<PostgresPushBus>()
+            : new InProcessPushBus(sp.GetRequiredService<PushHub>()));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOutOfBand(this IEndpointRouteBuilder app)
+    {
+        app.MapPrimaryAuthenticateEndpoint();
+        app.MapPushChannelEndpoints();
+        return app;
+    }
+
+    private sealed class OutOfBandOptionsValidation : IValidateOptions<OutOfBandOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, OutOfBandOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,44 @@
+using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DirectAuth.Server.OutOfBand.Push;
+
+/// <summary>A device's event-stream proof (its <c>jti</c>), remembered until it could no longer be fresh, so it opens one stream only.</summary>
+public sealed class PushDeviceProof
+{
+    public required string FactorId { get; set; }
+    public required string Jti { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+internal sealed class PushDeviceProofConfiguration : IEntityTypeConfiguration<PushDeviceProof>
+{
+    public void Configure(EntityTypeBuilder<PushDeviceProof> b)
+    {
+        b.ToTable("push_device_proofs");
+        b.HasKey(p => new { p.FactorId, p.Jti });
+        b.Property(p => p.FactorId).HasColumnName("factor_id");
+        b.Property(p => p.Jti).HasColumnName("jti");
+        b.Property(p => p.ExpiresAt).HasColumnName("expires_at");
+    }
+}
+
+/// <summary>
+/// Deletes what has served its purpose: used stream proofs once they could no longer be fresh, and
+/// transactions once they ended long enough ago that neither the push limits nor the number challenge
+/// after a denial look at them any more.
+/// </summary>
+internal sealed class OutOfBandExpiringRows(Microsoft.Extensions.Options.IOptions<OutOfBandOptions> options) : IExpiringRows
+{
+    public async Task<int> DeleteExpiredAsync(DirectAuthDb db, DateTimeOffset now, CancellationToken ct)
+    {
+        var push = options.Value.Push;
+        var keep = TimeSpan.FromSeconds(Math.Max(push.WindowSeconds, push.NumberChallengeAfterDenialSeconds));
+        var before = now - keep;
+        var n = await db.Set<PushDeviceProof>().Where(p => p.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        n += await db.Set<OobTransaction>().Where(t => t.ExpiresAt < before).ExecuteDeleteAsync(ct);
+        return n;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+using DirectAuth.Protocol;
+using DirectAuth.Server.Applications;
+using DirectAuth.Server.Authenticators;
+using DirectAuth.Server.Security;
+using DirectAuth.Server.Storage;
+using DirectAuth.Server.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace DirectAuth.Server.OutOfBand.Push;
+
+/// <summary>
+/// One device's server-sent event stream. Each push is an event with id = the transaction's sequence
+/// number, so a device that reconnects with <c>Last-Event-ID</c> gets exactly the pending pushes it has not
+/// seen (a new device, or one without the header, gets every pending push). A push is read from the
+/// database when a signal says there is one, which also catches up anything a lost signal missed.
+/// Ended pushes are <c>resolved</c> events (no id). A comment every <c>KeepAliveSeconds</c> lets both sides
+/// notice a dead connection.
+/// </summary>
+public sealed class PushEventStream(IServiceScopeFactory scopes, PushHub hub, SecretProtector protector, TimeProvider clock, IOptions<OutOfBandOptions> options)
+{
+    public async Task RunAsync(HttpResponse response, Factor factor, long lastEventId, CancellationToken ct)
+    {
+        using var subscription = hub.Subscribe(factor.Id);
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-store";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+        await WriteAsync(response, "retry: 3000\n\n", ct);
+
+        var login = await ReadAsync((db, c) => db.Set<User>().AsNoTracking().Where(u => u.Id == factor.UserId).Select(u => u.Login).FirstAsync(c), ct);
+        var lastSent = await SendPendingAsync(response, factor, login, lastEventId, ct);
+        var keepAlive = TimeSpan.FromSeconds(options.Value.Push.KeepAliveSeconds);
+        while (!ct.IsCancellationRequested)
+        {
+            PushSignal signal;
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                wait.CancelAfter(keepAlive);
+                try { signal = await subscription.Signals.ReadAsync(wait.Token); }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await WriteAsync(response, ": keep-alive\n\n", ct);
+                    continue;
+                }
+            }
+            if (signal is PushEnded ended)
+                await WriteAsync(response, $"event: {PushDeviceApi.ResolvedEvent}\ndata: " +
+                    JsonSerializer.Serialize(new PushResolution { TransactionId = ended.TransactionId, Status = ended.Status }, PushJsonContext.Default.PushResolution) + "\n\n", ct);
+            else
+                lastSent = await SendPendingAsync(response, factor, login, lastSent, ct);
+        }
+    }
+
+    private async Task<long> SendPendingAsync(HttpResponse response, Factor factor, string login, long after, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var pushes = await ReadAsync(async (db, c) =>
+        {
+            var pending = await db.Set<OobTransaction>().AsNoTracking()
+                .Where(t => t.FactorId == factor.Id && t.Status == OobStatus.Pending && t.Seq > after && t.ExpiresAt > now)
+                .OrderBy(t => t.Seq).ToListAsync(c);
+            var clientIds = pending.Select(t => t.ClientId).Distinct().ToList();
+            var names = await db.Set<Application>().AsNoTracking().Where(a => clientIds.Contains(a.ClientId)).ToDictionaryAsync(a => a.ClientId, a => a.Name, c);
+            return pending.Select(t => (t, names.GetValueOrDefault(t.ClientId, t.ClientId))).ToList();
+        }, ct);
+
+        var text = new StringBuilder();
+        foreach (var (tx, appName) in pushes)
+        {
+            var notification = new PushNotification
+            {
+                TransactionId = tx.Id, FactorId = factor.Id, Login = login, AppName = appName, ClientId = tx.ClientId,
+                CreatedAt = tx.Created, ExpiresAt = tx.ExpiresAt, IpAddress = tx.IpAddress, UserAgent = tx.UserAgent,
+                Challenge = Challenge(tx, out var numbers), Numbers = numbers, Mfa = tx.MfaTransactionId is not null,
+            };
+            text.Append("id: ").Append(tx.Seq).Append('\n')
+                .Append("event: ").Append(PushDeviceApi.PushEvent).Append('\n')
+                .Append("data: ").Append(JsonSerializer.Serialize(notification, PushJsonContext.Default.PushNotification)).Append("\n\n");
+            after = tx.Seq;
+        }
+        if (text.Length > 0) await WriteAsync(response, text.ToString(), ct);
+        return after;
+    }
+
+    private string Challenge(OobTransaction tx, out IReadOnlyList<string>? numbers)
+    {
+        numbers = null;
+        if (tx.BindingMethod != BindingMethods.Transfer) return PushChallenges.None;
+        numbers = OobBindingCodes.Unseal(protector, tx.BindingSealed)?.Choices;
+        return numbers is null ? PushChallenges.Type : PushChallenges.Pick;
+    }
+
+    // A stream lives for hours: it borrows a database context per read instead of holding one.
+    private async Task<T> ReadAsync<T>(Func<DirectAuthDb, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        return await read(scope.ServiceProvider.GetRequiredService<DirectAuthDb>(), ct);
+    }
+
+    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken ct)
+    {
+        await response.WriteAsync(text, ct);
+        await response.Body.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,55 @@
+using DirectAuth.Protocol;
+using DirectAuth.Server.Http;
+
+namespace DirectAuth.Server.Policies;
+
+/// <summary>What a policy makes of a sign-in that proved its primary factor.</summary>
+public abstract record SignInDecision
+{
+    /// <summary>Enough: issue tokens with this <c>acr</c>.</summary>
+    public sealed record Allow(string Acr) : SignInDecision;
+
+    /// <summary>Refused; <see cref="Reason"/> goes to the system log.</summary>
+    public sealed record Deny(OAuthError Error, string Reason) : SignInDecision;
+
+    /// <summary>A second factor is needed; the client can continue with any of <see cref="Kinds"/>.</summary>
+    public sealed record NeedSecondFactor(IReadOnlyList<string> Kinds) : SignInDecision;
+
+    public static readonly OAuthError PolicyFailed = new(400, Errors.AccessDenied,
+        "Policy evaluation failed for this request, please check the policy configurations.");
+
+    public static readonly OAuthError NoAcceptedFactor = new(400, Errors.AccessDenied,
+        "The app's sign-on policy requires an additional factor, and the user has no enrolled factor that the policy accepts.");
+
+    public static OAuthError ClientCannotContinue(IEnumerable<string> grants) => new(400, Errors.AccessDenied,
+        "The app's sign-on policy requires an additional factor, but this client cannot continue with any factor the user has. " +
+        $"It would need one of these grant types (enabled on the app and listed in 'grant_types_supported'): {string.Join(", ", grants)}.");
+
+    /// <summary>
+    /// Applies <paramref name="policy"/> to a sign-in whose primary factor was <paramref name="primary"/>.
+    /// A second factor is needed when the rule says <c>required</c>, or <c>if_enrolled</c> and the user has an
+    /// active factor the rule accepts other than the primary one (recovery codes alone never trigger it).
+    /// The second factor must differ from the primary. <paramref name="clientCanUse"/> says whether the
+    /// client can continue with a grant type.
+    /// </summary>
+    public static SignInDecision Decide(EffectivePolicy policy, string primary, IReadOnlySet<string> enrolled, Func<string, bool> clientCanUse)
+    {
+        if (!policy.AllowsPrimary(primary)) return new Deny(PolicyFailed, "PRIMARY_FACTOR_NOT_ALLOWED");
+
+        var accepted = enrolled.Where(k => k != primary && policy.AcceptsSecond(k)).OrderBy(k => Array.IndexOf(FactorKinds.SecondNames, k)).ToList();
+        var hasRealFactor = accepted.Any(k => k != FactorKinds.RecoveryCode);
+        var needed = policy.SecondFactor switch
+        {
+            SecondFactorModes.Required => true,
+            SecondFactorModes.IfEnrolled => hasRealFactor,
+            _ => false,
+        };
+        if (!needed) return new Allow(Acr.SingleFactor(primary));
+        if (accepted.Count == 0) return new Deny(NoAcceptedFactor, "NO_ACCEPTED_FACTOR_ENROLLED");
+
+        var usable = accepted.Where(k => clientCanUse(FactorKinds.SecondFactorGrant(k))).ToList();
+        if (usable.Count == 0)
+            return new Deny(ClientCannotContinue(accepted.Select(FactorKinds.SecondFactorGrant).Distinct()), "CLIENT_CANNOT_CONTINUE");
+        return new NeedSecondFactor(usable);
+    }
+}
