@@ -5,6 +5,9 @@ namespace DirectAuth.Server.Tests.Delivery;
 /// <summary>A server whose delivery provider talks to a <see cref="FakeGateway"/> started first.</summary>
 public abstract class GatewayServerFixture : ServerFixture, IAsyncLifetime
 {
+    /// <summary>Generous, so a loaded test machine never times out by accident; timeout tests make the gateway slower still.</summary>
+    public const int TimeoutMilliseconds = 4000;
+
     public FakeGateway Gateway { get; private set; } = null!;
 
     protected override IReadOnlyDictionary<string, string?> Settings => ProviderSettings(Gateway.BaseUrl);
@@ -35,7 +38,7 @@ public sealed class WebhookServer : GatewayServerFixture
         ["Delivery:Provider"] = "webhook",
         ["Delivery:Webhook:Url"] = gatewayUrl + Path,
         ["Delivery:Webhook:Secret"] = Secret,
-        ["Delivery:Webhook:TimeoutMilliseconds"] = "500",
+        ["Delivery:Webhook:TimeoutMilliseconds"] = TimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Delivery:Webhook:MaxAttempts"] = "3",
         ["Delivery:Webhook:RetryDelayMilliseconds"] = "10",
     };
@@ -57,7 +60,7 @@ public class TwilioServer : GatewayServerFixture
         ["Delivery:Twilio:AuthToken"] = AuthToken,
         ["Delivery:Twilio:From"] = From,
         ["Delivery:Twilio:MessagingServiceSid"] = MessagingServiceSid,
-        ["Delivery:Twilio:TimeoutMilliseconds"] = "500",
+        ["Delivery:Twilio:TimeoutMilliseconds"] = TimeoutMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Delivery:Twilio:MaxAttempts"] = "2",
         ["Delivery:Twilio:RetryDelayMilliseconds"] = "10",
     };

@@ -110,17 +110,29 @@ public sealed class TwilioDeliveryTests : IClassFixture<TwilioServer>
     }
 
     [Fact]
-    public async Task EnrollCall_TwilioTimesOutTwice_503AfterMaxAttempts()
+    public async Task EnrollCall_TwilioTimesOutOnce_RetriedAndDelivered()
     {
-        _server.Gateway.Enqueue(new Reply(201, "{}", Delay: TimeSpan.FromSeconds(3)), new Reply(201, "{}", Delay: TimeSpan.FromSeconds(3)));
+        _server.Gateway.Enqueue(new Reply(201, "{}", Delay: TimeSpan.FromSeconds(30)));
         var userId = await _server.CreateUserAsync("twilio-slow@example.com");
+
+        var (status, _) = await EnrollAsync(_server, userId, "call", NewPhone());
+
+        Assert.Equal(200, status);
+        Assert.Equal(2, _server.Gateway.Requests.Count);
+    }
+
+    [Fact]
+    public async Task EnrollCall_Twilio5xxEveryTime_503AfterMaxAttempts()
+    {
+        _server.Gateway.Enqueue(FakeTwilio.Error(503, 20503, "Service Unavailable"), FakeTwilio.Error(500, 20500, "Internal Server Error"));
+        var userId = await _server.CreateUserAsync("twilio-down@example.com");
 
         var (status, body) = await EnrollAsync(_server, userId, "call", NewPhone());
 
         AssertOktaError(status, body, 503, "E0000139");
         Assert.Equal(2, _server.Gateway.Requests.Count);
         var failed = Assert.Single(await AuditAsync(_server, "system.voice.send_phone_verification_call"), e => e.ActorId == userId);
-        Assert.Equal("Twilio did not answer within 500 ms (after 2 attempts)", failed.Reason);
+        Assert.Equal("Twilio answered HTTP 500 (after 2 attempts)", failed.Reason);
     }
 }
 

@@ -85,7 +85,7 @@ public sealed class WebhookDeliveryTests : IClassFixture<WebhookServer>
     [Fact]
     public async Task EnrollSms_WebhookTimesOut_RetriedAndDelivered()
     {
-        _server.Gateway.Enqueue(new Reply(204, Delay: TimeSpan.FromSeconds(3)));
+        _server.Gateway.Enqueue(new Reply(204, Delay: TimeSpan.FromSeconds(30)));
         var userId = await _server.CreateUserAsync("webhook-timeout@example.com");
 
         var (status, _) = await PhoneSteps.EnrollAsync(_server, userId, "sms", NewPhone());
@@ -136,6 +136,55 @@ public sealed class WebhookDeliveryTests : IClassFixture<WebhookServer>
 
         AssertOktaError(status, body, 404, "E0000007");
     }
+
+    [Fact]
+    public async Task SmsPrimary_WebhookAsTheGateway_SeedFlowEndToEnd()
+    {
+        var client = await PhoneSignIn.ClientAsync(_server);
+        var login = "webhook-signin@example.com";
+        var userId = await _server.CreateUserAsync(login);
+        var phone = NewPhone();
+        var factorId = await EnrollOkAsync(_server, userId, "sms", phone);
+        Assert.Equal(200, (await ActivateAsync(_server, userId, factorId, CodeOf(_server.Gateway.Requests[^1]))).Status);
+        _server.Clock.Advance(TimeSpan.FromSeconds(31));
+
+        var (status, started, _) = await PhoneSignIn.StartAsync(_server, client.ClientId, login, "sms");
+
+        Assert.Equal(200, status);
+        Assert.Equal("prompt", started.GetProperty("binding_method").GetString());
+        var request = _server.Gateway.Requests[^1];
+        VerifySignature(request);
+        var payload = JsonDocument.Parse(request.Body).RootElement;
+        Assert.Equal(("sms", phone, "sign_in", userId),
+            (payload.GetProperty("type").GetString(), payload.GetProperty("to").GetString(), payload.GetProperty("purpose").GetString(), payload.GetProperty("userId").GetString()));
+        var (tokenStatus, tokens) = await PhoneSignIn.TokenAsync(_server, client.ClientId, started.GetProperty("oob_code").GetString()!, CodeOf(request));
+        Assert.Equal(200, tokenStatus);
+        Assert.Equal(["sms"], new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tokens.GetProperty("id_token").GetString()).GetPayloadValue<string[]>("amr"));
+    }
+
+    [Fact]
+    public async Task VoicePrimary_WebhookRefuses_503ServerErrorAndNoUsableTransaction()
+    {
+        var client = await PhoneSignIn.ClientAsync(_server);
+        var login = "webhook-signin-down@example.com";
+        var userId = await _server.CreateUserAsync(login);
+        var factorId = await EnrollOkAsync(_server, userId, "call", NewPhone());
+        Assert.Equal(200, (await ActivateAsync(_server, userId, factorId, CodeOf(_server.Gateway.Requests[^1]))).Status);
+        _server.Clock.Advance(TimeSpan.FromSeconds(31));
+        _server.Gateway.Enqueue(new Reply(410, "gone"));
+
+        var (status, body, response) = await PhoneSignIn.StartAsync(_server, client.ClientId, login, "voice");
+
+        Assert.Equal(503, status);
+        Assert.Equal("server_error", body.GetProperty("error").GetString());
+        Assert.Equal("The call with the code could not be made. Try again later.", body.GetProperty("error_description").GetString());
+        Assert.False(body.TryGetProperty("oob_code", out _));
+        Assert.Equal("30", response.Headers.GetValues("Retry-After").Single());
+        var failed = Assert.Single(await AuditAsync(_server, "system.voice.send_factor_verify_call"), e => e.ActorId == userId);
+        Assert.Equal(("FAILURE", "webhook answered HTTP 410: gone"), (failed.Outcome, failed.Reason));
+    }
+
+    private static string CodeOf(FakeGateway.Received request) => JsonDocument.Parse(request.Body).RootElement.GetProperty("code").GetString()!;
 
     /// <summary>Checks the signature as a receiver would, independently of the server's code; returns its timestamp.</summary>
     private static long VerifySignature(FakeGateway.Received request)

@@ -77,3 +77,62 @@ public static class PhoneSteps
 
     public static string Cause(JsonElement body) => body.GetProperty("errorCauses")[0].GetProperty("errorSummary").GetString()!;
 }
+
+/// <summary>Sign-in steps with a phone factor: an app allowed to use it, a user with it active, and the OAuth calls.</summary>
+public static class PhoneSignIn
+{
+    public static readonly string[] Grants = ["password", "refresh_token", Protocol.GrantTypes.Oob];
+
+    /// <summary>An app with the OOB grant whose policy accepts SMS and voice as the primary factor.</summary>
+    public static async Task<RegisteredClient> ClientAsync(ServerFixture server)
+    {
+        var client = await server.RegisterClientAsync(Grants);
+        await Policies.PolicySteps.AssignPolicyAsync(server, client.ClientId, new { primaryFactors = new[] { "password", "oob:sms", "oob:voice" } });
+        return client;
+    }
+
+    /// <summary>A user with an ACTIVE phone factor (enrolled with the code from the outbox); the resend interval has passed.</summary>
+    public static async Task<(string UserId, string Login, string Phone)> UserAsync(ServerFixture server, string name, string factorType = "sms")
+    {
+        var login = $"{name}-{Guid.NewGuid():N}"[..32] + "@example.com";
+        var userId = await server.CreateUserAsync(login);
+        var phone = PhoneSteps.NewPhone();
+        var factorId = await PhoneSteps.EnrollOkAsync(server, userId, factorType, phone);
+        var (status, body) = await PhoneSteps.ActivateAsync(server, userId, factorId, await PhoneSteps.LatestCodeAsync(server, phone));
+        Assert.True(status == 200, $"activate: {status} {body}");
+        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        return (userId, login, phone);
+    }
+
+    public static async Task<(int Status, JsonElement Body, HttpResponseMessage Response)> StartAsync(
+        ServerFixture server, string clientId, string login, string channel, string path = "primary-authenticate")
+    {
+        var form = new List<(string, string)> { ("client_id", clientId), ("login_hint", login), ("channel_hint", channel) };
+        if (path == "primary-authenticate") form.Add(("challenge_hint", Protocol.GrantTypes.Oob));
+        var response = await server.PostFormAsync($"/oauth2/default/v1/{path}", [.. form]);
+        var (status, body) = await ServerFixture.ReadAsync(response);
+        return (status, body, response);
+    }
+
+    public static async Task<(int Status, JsonElement Body)> TokenAsync(ServerFixture server, string clientId, string oobCode, string? bindingCode)
+    {
+        var form = new List<(string, string)>
+        {
+            ("grant_type", Protocol.GrantTypes.Oob), ("client_id", clientId), ("oob_code", oobCode), ("scope", "openid profile"),
+        };
+        if (bindingCode is not null) form.Add(("binding_code", bindingCode));
+        return await ServerFixture.ReadAsync(await server.PostFormAsync("/oauth2/default/v1/token", [.. form]));
+    }
+
+    /// <summary>All outbox messages (any phone), for checking that nothing was sent.</summary>
+    public static async Task<int> OutboxCountAsync(ServerFixture server)
+    {
+        using var admin = server.Admin();
+        var (_, body) = await ServerFixture.ReadAsync(await admin.GetAsync("/api/v1/outbox?limit=100"));
+        return body.GetArrayLength();
+    }
+
+    public const string WrongCodeDescription = "The 'otp' provided is either empty or incorrect. Use the correct OTP and try again.";
+
+    public static string ExpiredDescription(string oobCode) => $"'{oobCode}' has expired. Use a new 'oob_code' and try again.";
+}

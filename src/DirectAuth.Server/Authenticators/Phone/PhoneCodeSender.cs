@@ -33,7 +33,9 @@ public sealed class PhoneCodeSender(
     public async Task<PhoneSendOutcome> SendAsync(PhoneCodeRequest request, CancellationToken ct)
     {
         var permit = await BookAsync(request.Phone, request, ct);
-        return permit.Allowed ? await DeliverAsync(request, permit, ct) : new PhoneSendOutcome(false, permit, null);
+        if (!permit.Allowed) return new PhoneSendOutcome(false, permit, null);
+        var result = await DeliverAsync(request, ct);
+        return new PhoneSendOutcome(result.Delivered, permit, result.Failure);
     }
 
     /// <summary>Books a send under <paramref name="limitKey"/> (the phone, or a login's key); a refusal is logged.</summary>
@@ -50,7 +52,7 @@ public sealed class PhoneCodeSender(
     }
 
     /// <summary>Words the message and hands it to the provider; the outcome is logged. Call after a granted booking.</summary>
-    public async Task<PhoneSendOutcome> DeliverAsync(PhoneCodeRequest request, SendPermit permit, CancellationToken ct)
+    public async Task<DeliveryResult> DeliverAsync(PhoneCodeRequest request, CancellationToken ct)
     {
         var sender = delivery.Value.SenderName;
         var message = new PhoneMessage
@@ -77,7 +79,7 @@ public sealed class PhoneCodeSender(
         };
         if (result.ProviderMessageId is { } providerId) details["providerMessageId"] = providerId;
         await audit.RecordAsync(entry with { Details = details }, ct);
-        return new PhoneSendOutcome(result.Delivered, permit, result.Failure);
+        return result;
     }
 
     private static AuditEntry Entry(PhoneCodeRequest request, string eventType, string outcome, string message) => new(eventType, outcome, message)

@@ -1,5 +1,6 @@
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Hosting;
+using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Authenticators.Phone;
@@ -29,6 +30,8 @@ public static class PhoneRegistration
         services.AddScoped<PhoneFactorServices>();
         services.AddScoped<IFactorHandler, SmsFactorHandler>();
         services.AddScoped<IFactorHandler, CallFactorHandler>();
+        services.AddScoped<IOobChannel, SmsChannel>();
+        services.AddScoped<IOobChannel, VoiceChannel>();
         services.AddSingleton<IExpiringRows, OutboxExpiringRows>();
         services.AddSingleton<IExpiringRows, PhoneSendLimitExpiringRows>();
         return services;
