@@ -17,6 +17,21 @@ public static class OobKit
 
     public static PushDeviceClient Device(ServerFixture server) => new(server.Http, server.Clock);
 
+    /// <summary>
+    /// Registers an app with the OOB grant and gives it a policy that allows out-of-band primary factors
+    /// (the default policy allows only the password as primary factor).
+    /// </summary>
+    public static async Task<RegisteredClient> RegisterOobClientAsync(ServerFixture server)
+    {
+        var client = await server.RegisterClientAsync(Grants);
+        await Policies.PolicySteps.AssignPolicyAsync(server, client.ClientId, new
+        {
+            primaryFactors = new[] { "password", "oob:push", "oob:sms", "oob:voice" },
+            secondFactor = "if_enrolled",
+        });
+        return client;
+    }
+
     /// <summary>POST /api/v1/users/{id}/factors {factorType: push}: the Okta-shaped enrollment answer.</summary>
     public static async Task<(int Status, JsonElement Body)> EnrollPushAsync(ServerFixture server, string userId)
     {

@@ -9,7 +9,7 @@ public sealed class OobPollingTests(NoNumberChallengeFixture server) : IClassFix
 {
     private async Task<(string ClientId, OobKit.PushUser User, string OobCode)> StartAsync(string login)
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
         var user = await OobKit.CreatePushUserAsync(server, login);
         var (status, body) = await OobKit.StartAsync(server, client.ClientId, login);
         Assert.Equal(200, status);
@@ -74,7 +74,7 @@ public sealed class OobPollingTests(NoNumberChallengeFixture server) : IClassFix
     [Fact]
     public async Task Poll_UnknownCode_403Expired()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
 
         var (status, body) = await OobKit.PollAsync(server, client.ClientId, "not-a-code-we-issued");
 
@@ -114,7 +114,7 @@ public sealed class OobPollingTests(NoNumberChallengeFixture server) : IClassFix
     public async Task Poll_CodeOfAnotherClient_InvalidRequestAndTransactionUnchanged()
     {
         var (clientId, user, code) = await StartAsync("poll-otherclient@example.com");
-        var other = await server.RegisterClientAsync(OobKit.Grants);
+        var other = await OobKit.RegisterOobClientAsync(server);
 
         var (status, body) = await OobKit.PollAsync(server, other.ClientId, code);
 
@@ -141,7 +141,7 @@ public sealed class OobPollingTests(NoNumberChallengeFixture server) : IClassFix
     [Fact]
     public async Task Poll_MissingOobCode_InvalidRequest()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
 
         var (status, body) = await ServerFixture.ReadAsync(await server.PostFormAsync("/oauth2/default/v1/token",
             ("grant_type", GrantTypes.Oob), ("client_id", client.ClientId), ("scope", "openid")));

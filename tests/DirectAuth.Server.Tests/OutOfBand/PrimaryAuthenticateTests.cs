@@ -20,7 +20,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
     [InlineData("channel_hint", "The 'channel_hint' parameter is required.")]
     public async Task PrimaryAuthenticate_MissingParameter_InvalidRequestAndNoPush(string missing, string description)
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
         var user = await OobKit.CreatePushUserAsync(server, $"missing-{missing.Replace('_', '-')}@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         await phone.NextAsync<Cli.Authenticator.StreamConnected>();
@@ -42,7 +42,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
     [InlineData("totp")]
     public async Task PrimaryAuthenticate_UnknownChannelHint_InvalidRequest(string channel)
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
 
         var (status, body) = await PostAsync(NewPath, ("client_id", client.ClientId), ("login_hint", "someone@example.com"),
             ("channel_hint", channel), ("challenge_hint", GrantTypes.Oob));
@@ -55,7 +55,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task PrimaryAuthenticate_WrongChallengeHint_InvalidRequest()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
 
         var (status, body) = await PostAsync("/oauth2/default/v1/oob-authenticate", ("client_id", client.ClientId),
             ("login_hint", "someone@example.com"), ("channel_hint", "push"), ("challenge_hint", GrantTypes.Otp));
@@ -68,7 +68,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task PrimaryAuthenticate_ParameterTwice_InvalidRequest()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
 
         var (status, body) = await PostAsync(NewPath, ("client_id", client.ClientId), ("login_hint", "a@example.com"),
             ("login_hint", "b@example.com"), ("channel_hint", "push"), ("challenge_hint", GrantTypes.Oob));
@@ -125,7 +125,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task PrimaryAuthenticate_UnknownInactiveOrNotEnrolledUser_AnswersLikeAnEnrolledUser()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
         var enrolled = await OobKit.CreatePushUserAsync(server, "enum-enrolled@example.com");
         await server.CreateUserAsync("enum-no-push@example.com");
         var suspended = await OobKit.CreatePushUserAsync(server, "enum-suspended@example.com");
@@ -150,7 +150,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task PrimaryAuthenticate_UnknownServer_404()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
 
         var (status, _) = await PostAsync("/oauth2/nosuchserver/v1/primary-authenticate", ("client_id", client.ClientId),
             ("login_hint", "a@example.com"), ("channel_hint", "push"), ("challenge_hint", GrantTypes.Oob));
@@ -161,7 +161,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
     [Fact]
     public async Task PrimaryAuthenticate_JsonBody_InvalidRequest()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
 
         var (status, body) = await ServerFixture.ReadAsync(await server.Http.PostAsJsonAsync(NewPath,
             new { client_id = client.ClientId, login_hint = "a@example.com", channel_hint = "push" }));

@@ -12,7 +12,7 @@ public sealed class PushPrimaryFlowTests(NoNumberChallengeFixture server) : ICla
     [Fact]
     public async Task PushPrimary_UserApprovesOnDevice_PollReturnsTokensWithSwkAmr()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
         var user = await OobKit.CreatePushUserAsync(server, "push-approve@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         await phone.NextAsync<StreamConnected>();
@@ -60,7 +60,7 @@ public sealed class PushPrimaryFlowTests(NoNumberChallengeFixture server) : ICla
     [Fact]
     public async Task PushPrimary_OldPathWithoutChallengeHint_SameAnswer()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
         var user = await OobKit.CreatePushUserAsync(server, "push-oldpath@example.com");
 
         var (status, body) = await OobKit.StartAsync(server, client.ClientId, user.Login, path: "/oauth2/default/v1/oob-authenticate", challengeHint: false);
@@ -72,7 +72,7 @@ public sealed class PushPrimaryFlowTests(NoNumberChallengeFixture server) : ICla
     [Fact]
     public async Task PushPrimary_UserDenies_PollIsAccessDeniedAndStaysDenied()
     {
-        var client = await server.RegisterClientAsync(OobKit.Grants);
+        var client = await OobKit.RegisterOobClientAsync(server);
         var user = await OobKit.CreatePushUserAsync(server, "push-deny@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
         var (_, started) = await OobKit.StartAsync(server, client.ClientId, user.Login);
