@@ -25,6 +25,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
     if (string.IsNullOrEmpty(o.Admin.Token)) o.Admin.Token = builder.Configuration["ADMIN_TOKEN"];
 });
 builder.Services.AddDirectAuthCore();
+builder.Services.AddManagementOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
@@ -56,9 +57,12 @@ app.MapOutOfBand();
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
 admin.MapFactorsApi();
+admin.MapAuthorizationServersApi();
+admin.MapLogsApi();
 app.MapDirectAuthMfa(admin);
 admin.MapPhoneApis();
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
+app.MapManagementOpenApi();
 
 if (string.IsNullOrEmpty(options.Admin.Token))
     app.Logger.LogWarning("No admin token configured (DIRECTAUTH_ADMIN_TOKEN): the management API refuses every request.");

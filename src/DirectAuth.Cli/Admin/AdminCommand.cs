@@ -21,11 +21,24 @@ public static class AdminCommand
         Recursive = true,
     };
 
+    /// <summary>Print the API's JSON instead of a table.</summary>
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print the raw JSON the API returned instead of a table",
+        Recursive = true,
+    };
+
     public static Command Create()
     {
-        var admin = new Command("admin", "Manage users, apps, keys and the system log through the management API.");
+        var admin = new Command("admin", "Manage users, apps, authorization servers, keys and the system log through the management API.");
         admin.Options.Add(Server);
         admin.Options.Add(Token);
+        admin.Options.Add(Json);
+        admin.Subcommands.Add(UsersCommand.Create());
+        admin.Subcommands.Add(AppsCommand.Create());
+        admin.Subcommands.Add(ServersCommand.Create());
+        admin.Subcommands.Add(KeysCommand.Create());
+        admin.Subcommands.Add(LogsCommand.Create());
         admin.Subcommands.Add(OutboxCommand.Create());
         return admin;
     }

@@ -5,10 +5,30 @@ namespace DirectAuth.Server.Management;
 /// <summary>The Okta-shaped user body of the management API.</summary>
 public static class UserRepresentation
 {
-    public sealed record Profile(string? Login, string? Email, string? FirstName, string? LastName, string? MobilePhone);
-    public sealed record PasswordValue(string? Value);
-    public sealed record Credentials(PasswordValue? Password);
-    public sealed record CreateRequest(Profile? Profile, Credentials? Credentials);
+    public sealed record Profile
+    {
+        public string? Login { get; init; }
+        public string? Email { get; init; }
+        public string? FirstName { get; init; }
+        public string? LastName { get; init; }
+        public string? MobilePhone { get; init; }
+    }
+
+    public sealed record PasswordValue
+    {
+        public string? Value { get; init; }
+    }
+
+    public sealed record Credentials
+    {
+        public PasswordValue? Password { get; init; }
+    }
+
+    public sealed record CreateRequest
+    {
+        public Profile? Profile { get; init; }
+        public Credentials? Credentials { get; init; }
+    }
 
     public static object From(User user, string? lockedStatus, string origin) => new Dictionary<string, object?>
     {

@@ -9,16 +9,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DirectAuth.Server.Management;
 
-/// <summary>Okta Users API subset: create, get, list and search, lifecycle, delete.</summary>
+/// <summary>Okta Users API subset: create, get, list and search, partial update, lifecycle, delete.</summary>
 public static class UsersApi
 {
     public static void MapUsersApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/users", CreateAsync);
-        api.MapGet("/users", UserSearch.ListAsync);
-        api.MapGet("/users/{idOrLogin}", GetAsync);
-        api.MapPost("/users/{id}/lifecycle/{operation}", UserLifecycle.ChangeAsync);
-        api.MapDelete("/users/{id}", UserLifecycle.DeleteAsync);
+        var users = api.MapGroup("/users").WithTags("Users");
+        users.MapPost("", CreateAsync).WithSummary("Create a user (?activate=false creates it STAGED)")
+            .WithJsonBody<UserRepresentation.CreateRequest>()
+            .WithQueryParameters(("activate", "false: create the user STAGED (default true)"));
+        users.MapGet("", UserSearch.ListAsync).WithSummary("List users: q (prefix), search or filter (field eq \"value\" and ...), limit, after")
+            .WithQueryParameters(("q", "Prefix of login, email, first or last name"), ("search", "field eq \"value\" [and ...]"),
+                ("filter", "Same as search"), ("limit", "Page size, at most 200"), ("after", "Cursor from the Link rel=next header"));
+        users.MapGet("/{idOrLogin}", GetAsync).WithSummary("Get a user by id or login");
+        users.MapPost("/{id}", UserUpdate.UpdateAsync).WithSummary("Update a user: profile fields present in the body, credentials.password.value")
+            .WithJsonBody<UserRepresentation.CreateRequest>();
+        users.MapPost("/{id}/lifecycle/{operation}", UserLifecycle.ChangeAsync)
+            .WithSummary("Lifecycle: activate, deactivate, suspend, unsuspend or unlock a user");
+        users.MapDelete("/{id}", UserLifecycle.DeleteAsync).WithSummary("Delete a user (the first delete deactivates, a second one deletes)");
     }
 
     private static async Task<IResult> CreateAsync(

@@ -23,6 +23,8 @@ public static class EventTypes
     public const string AppCreated = "application.lifecycle.create";
     public const string AppUpdated = "application.lifecycle.update";
     public const string AppDeleted = "application.lifecycle.delete";
+    public const string AppActivated = "application.lifecycle.activate";
+    public const string AppDeactivated = "application.lifecycle.deactivate";
     public const string AppSecretRotated = "application.client_secret.rotate";
     public const string AuthServerCreated = "oauth2.as.created";
     public const string AuthServerUpdated = "oauth2.as.updated";

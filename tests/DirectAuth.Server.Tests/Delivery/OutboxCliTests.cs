@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using DirectAuth.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -57,7 +58,7 @@ public sealed class OutboxCliTests(KestrelServer server) : IClassFixture<Kestrel
     }
 
     [Fact]
-    public async Task AdminOutbox_List_ShowsChannelNumberCodeAndText()
+    public async Task AdminOutbox_Table_ShowsChannelNumberCodeAndPurpose()
     {
         var phone = Phone.PhoneSteps.NewPhone();
         await EnrollAsync("cli-list@example.com", phone, "call");
@@ -66,10 +67,22 @@ public sealed class OutboxCliTests(KestrelServer server) : IClassFixture<Kestrel
         var (exit, output, errors) = await RunAsync("admin", "outbox", "--phone", phone);
 
         Assert.True(exit == 0, errors);
-        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains($"voice  {phone}", line, StringComparison.Ordinal);
-        Assert.Contains($"  {code}  enrollment", line, StringComparison.Ordinal);
-        Assert.Contains("Your verification code is: " + string.Join(", ", code.ToCharArray()), line, StringComparison.Ordinal);
+        var row = Assert.Single(output.Split('\n'), l => l.Contains(phone, StringComparison.Ordinal));
+        Assert.Matches($@"│ voice +│ {Regex.Escape(phone)} +│ {code} +│ enrollment +│ Hello, this is", row);
+    }
+
+    [Fact]
+    public async Task AdminOutbox_Json_TheApisAnswer()
+    {
+        var phone = Phone.PhoneSteps.NewPhone();
+        await EnrollAsync("cli-json@example.com", phone);
+        var code = await CodeFromApiAsync(phone);
+
+        var (exit, output, errors) = await RunAsync("admin", "outbox", "--phone", phone, "--json");
+
+        Assert.True(exit == 0, errors);
+        var message = Assert.Single(JsonNode.Parse(output)!.AsArray())!;
+        Assert.Equal((code, "sms", phone), (message["code"]!.GetValue<string>(), message["channel"]!.GetValue<string>(), message["to"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -79,7 +92,8 @@ public sealed class OutboxCliTests(KestrelServer server) : IClassFixture<Kestrel
 
         Assert.Equal(1, exit);
         Assert.Equal("", output);
-        Assert.StartsWith("The server answered 400: Api validation failed: phone phone: Must be an E.164 phone number", errors, StringComparison.Ordinal);
+        Assert.StartsWith("Error: Api validation failed: phone — phone: Must be an E.164 phone number", errors, StringComparison.Ordinal);
+        Assert.EndsWith("(E0000001, HTTP 400)\n", errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +102,7 @@ public sealed class OutboxCliTests(KestrelServer server) : IClassFixture<Kestrel
         var (exit, _, errors) = await RunAsync("admin", "outbox", "--phone", "+15550009999", "--code");
 
         Assert.Equal(1, exit);
-        Assert.Equal("No message to +15550009999 in the outbox.\n", errors);
+        Assert.Equal("Error: No message to +15550009999 in the outbox.\n", errors);
     }
 
     [Fact]
@@ -97,7 +111,16 @@ public sealed class OutboxCliTests(KestrelServer server) : IClassFixture<Kestrel
         var (exit, _, errors) = await RunAsync(["admin", "outbox", "--code"], token: "wrong-token-0123456789");
 
         Assert.Equal(1, exit);
-        Assert.StartsWith("The server answered 401", errors, StringComparison.Ordinal);
+        Assert.Contains("HTTP 401", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminOutbox_ServerDown_ExitTwo()
+    {
+        var (exit, _, errors) = await RunAsync(["admin", "outbox", "--server", "http://127.0.0.1:9", "--code"], TestServerFactory.AdminToken);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("Error: Cannot reach the DirectAuth server at http://127.0.0.1:9", errors, StringComparison.Ordinal);
     }
 
     private async Task EnrollAsync(string login, string phone, string factorType = "sms")
