@@ -39,6 +39,9 @@ public static class AdminCommand
         admin.Subcommands.Add(ServersCommand.Create());
         admin.Subcommands.Add(KeysCommand.Create());
         admin.Subcommands.Add(LogsCommand.Create());
+        admin.Subcommands.Add(FactorsCommand.Create());
+        admin.Subcommands.Add(PoliciesCommand.Create());
+        admin.Subcommands.Add(GroupsCommand.Create());
         admin.Subcommands.Add(OutboxCommand.Create());
         return admin;
     }

@@ -29,12 +29,17 @@ public sealed class TotpVerifier(DirectAuthDb db, SecretProtector protector, Tim
         var settings = TotpSettings.Of(factor);
         if (!settings.IsWellFormed(code))
             return await RecordAsync(factor, TotpResult.Malformed, clientId, ct);
-        if (!await TakeAttemptAsync(factor.Id, ct))
-            return await RecordAsync(factor, TotpResult.Locked, clientId, ct);
-
+        var slot = await TakeAttemptAsync(factor.Id, ct);
         var key = protector.Unprotect(factor.SealedSecret!);
         var matched = Match(key, code!, settings);
         CryptographicOperations.ZeroMemory(key);
+        if (!slot)
+        {
+            // Locked: the code is not looked at, but the work is the same as for a wrong one.
+            await RecordAsync(factor, TotpResult.Locked, clientId, ct);
+            await db.Set<Factor>().AsNoTracking().Where(f => f.Id == factor.Id).Select(f => f.FailedAttempts).FirstOrDefaultAsync(ct);
+            return TotpResult.Locked;
+        }
 
         if (matched is not { } step)
             return await FailAsync(factor, TotpResult.Invalid, clientId, ct);
@@ -50,15 +55,23 @@ public sealed class TotpVerifier(DirectAuthDb db, SecretProtector protector, Tim
     }
 
     /// <summary>
-    /// The same work as a wrong code for a real factor (a conditional update, the HMACs, the comparisons),
-    /// for a sign-in naming a user who does not exist or has no TOTP factor: the answer and its timing
-    /// must not tell them apart.
+    /// The same work as a wrong code for a real factor — the conditional update, a decryption, the HMACs and
+    /// comparisons, a system log entry and the re-read of the attempt count — for a sign-in naming a login
+    /// that does not exist or has no TOTP factor: the answer and its timing must not tell them apart.
     /// </summary>
-    public async Task<TotpResult> VerifyNobodyAsync(string? code, CancellationToken ct)
+    public async Task<TotpResult> VerifyNobodyAsync(string? login, string? code, string? clientId, CancellationToken ct)
     {
         if (!TotpSettings.Default.IsWellFormed(code)) return TotpResult.Malformed;
-        await TakeAttemptAsync("-none-", ct);
-        Match(DummyKey, code!, TotpSettings.Default);
+        const string nobody = "-none-";
+        await TakeAttemptAsync(nobody, ct);
+        var key = protector.Unprotect(protector.Protect(DummyKey));
+        Match(key, code!, TotpSettings.Default);
+        await audit.RecordAsync(new AuditEntry(MfaEventTypes.Verify, Outcomes.Failure, "Authentication of user via TOTP")
+        {
+            Reason = "NO_TOTP_FACTOR", ActorType = "User", ActorAlternateId = login, ClientId = clientId,
+            Details = new Dictionary<string, string> { ["factorType"] = FactorTypes.Totp },
+        }, ct);
+        await db.Set<Factor>().AsNoTracking().Where(f => f.Id == nobody).Select(f => f.FailedAttempts).FirstOrDefaultAsync(ct);
         return TotpResult.Invalid;
     }
 

@@ -39,7 +39,7 @@ public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutServ
         var factor = await db.Set<Factor>().AsNoTracking()
             .FirstOrDefaultAsync(f => f.UserId == (user == null ? "" : user.Id) && f.FactorType == FactorTypes.Totp && f.Status == FactorStatus.Active, ct);
         var result = factor is null
-            ? await verifier.VerifyNobodyAsync(code, ct)
+            ? await verifier.VerifyNobodyAsync(login, code, request.Client.ClientId, ct)
             : await verifier.VerifyAsync(factor, code, request.Client.ClientId, ct);
 
         if (result != TotpResult.Valid)
