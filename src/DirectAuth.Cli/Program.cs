@@ -1,10 +1,13 @@
 using System.CommandLine;
 using DirectAuth.Cli.Admin;
+using DirectAuth.Cli.Login;
 
 // directauth: one command per part of the seeds' story, each in its own folder.
 //   admin          the operator: users, apps, keys, logs over the management API
+//   login          the seeds' client app: signs a user in with any flow through the DirectAuth.Client SDK
 var root = new RootCommand("DirectAuth command line: administer a DirectAuth server.")
 {
     AdminCommand.Create(),
+    LoginCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

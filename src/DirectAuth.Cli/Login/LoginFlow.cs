@@ -1,0 +1,103 @@
+using DirectAuth.Client;
+
+namespace DirectAuth.Cli.Login;
+
+/// <summary>
+/// Drives one sign-in through the SDK's steps, the way the seeds' "client app" does: start the chosen flow, let the
+/// user pick a second factor when the policy asks, wait for the push, ask for codes, and report the outcome.
+/// </summary>
+public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
+{
+    private const int CodeAttempts = 3;
+    private string? _otpFromFlag = settings.Otp;
+
+    public async Task<int> RunAsync(DirectAuthClient client, CancellationToken ct)
+    {
+        var step = await StartAsync(client, ct);
+        while (true)
+        {
+            switch (step)
+            {
+                case SignInSuccess success:
+                    var signOut = settings.SignOut ? await SignOutAsync(client, success.Tokens, ct) : null;
+                    ui.ShowSignedIn(success.Tokens, signOut);
+                    return LoginExitCodes.Success;
+                case SignInFailed failed:
+                    var code = LoginExitCodes.For(failed.Kind);
+                    ui.ShowFailure(failed.Error, code);
+                    return code;
+                case MfaRequired mfa:
+                    step = await ChooseSecondFactorAsync(mfa, ct);
+                    break;
+                case Waiting waiting:
+                    step = await ui.WaitForPushAsync(waiting, ct);
+                    break;
+                case CodeNeeded needed:
+                    step = await WithRetriesAsync(needed.Factor, code => needed.SubmitCodeAsync(code, ct));
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unexpected sign-in step {step.GetType().Name}.");
+            }
+        }
+    }
+
+    private async Task<SignInStep> StartAsync(DirectAuthClient client, CancellationToken ct)
+    {
+        var username = settings.Username ?? ui.Ask("Username");
+        switch (settings.Flow)
+        {
+            case LoginFlowKind.Password:
+                var password = settings.Password ?? ui.AskSecret("Password");
+                return await ui.WhileBusyAsync("Signing in…", () => client.SignInWithPasswordAsync(username, password, ct));
+            case LoginFlowKind.Otp:
+                return await WithRetriesAsync(Factor.Otp, code => client.SignInWithOtpAsync(username, code, ct));
+            default:
+                var channel = settings.Flow switch { LoginFlowKind.Sms => OobChannel.Sms, LoginFlowKind.Voice => OobChannel.Voice, _ => OobChannel.Push };
+                return await ui.WhileBusyAsync(channel == OobChannel.Push ? "Sending a push…" : "Sending a code…",
+                    () => client.SignInWithOobAsync(username, channel, ct));
+        }
+    }
+
+    private async Task<SignInStep> ChooseSecondFactorAsync(MfaRequired mfa, CancellationToken ct)
+    {
+        ui.ShowMfaRequired();
+        var factor = settings.SecondFactor ?? ui.ChooseFactor(mfa.Factors);
+        var sending = factor switch { Factor.Push => "Sending a push…", Factor.Sms or Factor.Voice => "Sending a code…", _ => null };
+        return sending is null ? await mfa.ChooseAsync(factor, ct) : await ui.WhileBusyAsync(sending, () => mfa.ChooseAsync(factor, ct));
+    }
+
+    // A mistyped code is asked again (up to three tries) when there is a person to ask; a code from --otp is tried once.
+    private async Task<SignInStep> WithRetriesAsync(Factor factor, Func<string, Task<SignInStep>> submit)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var fromFlag = _otpFromFlag;
+            _otpFromFlag = null;
+            var code = fromFlag ?? ui.AskCode(factor);
+            var result = await ui.WhileBusyAsync("Checking the code…", () => submit(code));
+            if (result is SignInFailed { Kind: DirectAuthErrorKind.InvalidCode } failed && fromFlag is null && ui.CanPrompt && attempt < CodeAttempts)
+            {
+                ui.ShowRetry(failed.Error);
+                continue;
+            }
+            return result;
+        }
+    }
+
+    // --sign-out: revoke what was just issued, as an app does when the user signs out. Returns the outcome to report.
+    private static async Task<SignOutOutcome> SignOutAsync(DirectAuthClient client, TokenSet tokens, CancellationToken ct)
+    {
+        try
+        {
+            await client.SignOutAsync(tokens, ct);
+            return new SignOutOutcome(null);
+        }
+        catch (DirectAuthException ex)
+        {
+            return new SignOutOutcome(ex.Error);
+        }
+    }
+}
+
+/// <summary>What happened to <c>--sign-out</c>: the error, or null when the tokens were revoked.</summary>
+public sealed record SignOutOutcome(DirectAuthError? Error);

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace DirectAuth.Client.Tests.Cli;
+
+/// <summary>Runs <c>directauth</c> as a script would: arguments, optional stdin, captured stdout/stderr and exit code.</summary>
+public static class CliProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Result> RunAsync(string? stdin, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment = { ["DOTNET_NOLOGO"] = "1" },
+        };
+        start.ArgumentList.Add(CliPaths.Dll);
+        foreach (var arg in arguments) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        if (stdin is not null) await process.StandardInput.WriteLineAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}
