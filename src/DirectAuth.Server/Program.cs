@@ -3,6 +3,7 @@ using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
+using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.AddServerHeader = false;
-    k.Limits.MaxRequestBodySize = 1024 * 1024;
+    // A hard stop above Limits:MaxRequestBodyBytes, which the endpoints enforce with the contract's error.
+    k.Limits.MaxRequestBodySize = Math.Max(1024 * 1024, builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", 0L));
 });
 
 builder.Services.Configure<DirectAuthOptions>(builder.Configuration);
@@ -25,6 +27,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
     if (string.IsNullOrEmpty(o.Admin.Token)) o.Admin.Token = builder.Configuration["ADMIN_TOKEN"];
 });
 builder.Services.AddDirectAuthCore();
+builder.Services.AddDirectAuthRateLimits();
 builder.Services.AddManagementOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
@@ -44,6 +47,7 @@ using (var scope = app.Services.CreateScope())
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 
 app.UseMiddleware<WireConventionsMiddleware>();
+app.UseDirectAuthRateLimits();
 
 app.MapDiscoveryEndpoints();
 app.MapTokenEndpoint();

@@ -23,8 +23,17 @@ public sealed class ClientAuthenticator(DirectAuthDb db, PrivateKeyJwtValidator 
 
     public async Task<Result> AuthenticateAsync(OAuthContext context, FormBody form, string? authorization, string endpoint, CancellationToken ct)
     {
-        var basic = ParseBasic(authorization, out var basicError);
-        if (basicError is not null) return Fail(basicError);
+        var result = await AuthenticateCoreAsync(context, form, authorization, endpoint, ct);
+        // RFC 6749 section 5.2: a 401 to a client that tried the Authorization header names the scheme it tried.
+        if (result.Error is { Status: 401 } error && authorization?.StartsWith("Basic", StringComparison.OrdinalIgnoreCase) == true)
+            return result with { Error = error with { Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"DirectAuth\"" } } };
+        return result;
+    }
+
+    private async Task<Result> AuthenticateCoreAsync(OAuthContext context, FormBody form, string? authorization, string endpoint, CancellationToken ct)
+    {
+        var basic = ParseBasic(authorization, out var basicMalformed);
+        if (basicMalformed) return await FailAsync(null, "The Basic authorization header is malformed.");
         var presented = (basic is not null ? 1 : 0) + (form.Has(Parameters.ClientSecret) ? 1 : 0) + (form.Has(Parameters.ClientAssertion) ? 1 : 0);
         if (presented > 1) return Fail(OAuthError.InvalidRequest("Only one client authentication method may be used in a request."));
 
@@ -77,7 +86,7 @@ public sealed class ClientAuthenticator(DirectAuthDb db, PrivateKeyJwtValidator 
 
     private async Task<Application?> FindAsync(string clientId, CancellationToken ct)
     {
-        if (clientId.Length > 200) return null;
+        if (clientId.Length > 200 || clientId.Contains('\0', StringComparison.Ordinal)) return null;
         var client = await db.Set<Application>().AsNoTracking().FirstOrDefaultAsync(a => a.ClientId == clientId, ct);
         return client is { Status: "ACTIVE" } ? client : null;
     }
@@ -93,9 +102,9 @@ public sealed class ClientAuthenticator(DirectAuthDb db, PrivateKeyJwtValidator 
 
     private static Result Fail(OAuthError error) => new(null, error);
 
-    private static (string Id, string Secret)? ParseBasic(string? authorization, out OAuthError? error)
+    private static (string Id, string Secret)? ParseBasic(string? authorization, out bool malformed)
     {
-        error = null;
+        malformed = false;
         if (authorization is null || !authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
         try
         {
@@ -105,7 +114,7 @@ public sealed class ClientAuthenticator(DirectAuthDb db, PrivateKeyJwtValidator 
                 return (Uri.UnescapeDataString(decoded[..colon].Replace('+', ' ')), Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' ')));
         }
         catch (FormatException) { }
-        error = OAuthError.InvalidClient("Client authentication failed: the Basic authorization header is malformed.");
+        malformed = true;
         return null;
     }
 }

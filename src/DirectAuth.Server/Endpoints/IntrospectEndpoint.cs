@@ -38,28 +38,38 @@ public static class IntrospectEndpoint
         if (hint is not null and not "access_token" and not "refresh_token" and not "id_token")
             return new OAuthErrorResult(new OAuthError(400, Errors.UnsupportedTokenType, $"The token_type_hint '{hint}' is not supported."));
 
-        if (hint != "refresh_token" && await validator.ValidateAsync(context, token, ct) is { } jwt)
-            return new JsonBodyResult(Describe(jwt, context));
-        if (token.Length <= 512)
+        // RFC 7662 section 2.1: the hint only orders the search; a token of the other type is still found.
+        if (hint == "refresh_token")
+            return new JsonBodyResult(await DescribeRefreshAsync(db, clock, context, client.ClientId, token, ct)
+                ?? await DescribeAccessAsync(validator, context, token, ct) ?? Inactive());
+        return new JsonBodyResult(await DescribeAccessAsync(validator, context, token, ct)
+            ?? await DescribeRefreshAsync(db, clock, context, client.ClientId, token, ct) ?? Inactive());
+    }
+
+    private static Dictionary<string, object?> Inactive() => new() { ["active"] = false };
+
+    private static async Task<Dictionary<string, object?>?> DescribeAccessAsync(AccessTokenValidator validator, OAuthContext context, string token, CancellationToken ct) =>
+        await validator.ValidateAsync(context, token, ct) is { } jwt ? Describe(jwt, context) : null;
+
+    /// <summary>A refresh token is described only to the client it was issued to.</summary>
+    private static async Task<Dictionary<string, object?>?> DescribeRefreshAsync(
+        DirectAuthDb db, TimeProvider clock, OAuthContext context, string clientId, string token, CancellationToken ct)
+    {
+        if (token.Length > 512) return null;
+        var hash = Secrets.Hash(token);
+        var refresh = await db.Set<RefreshToken>().AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
+        if (refresh is not { ConsumedAt: null, RevokedAt: null } || refresh.ExpiresAt <= clock.GetUtcNow()
+            || refresh.ClientId != clientId || refresh.ServerId != context.Server.Id)
+            return null;
+        var user = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == refresh.UserId, ct);
+        if (user is not { Status: UserStatus.Active }) return null;
+        return new Dictionary<string, object?>
         {
-            var hash = Secrets.Hash(token);
-            var refresh = await db.Set<RefreshToken>().AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
-            var now = clock.GetUtcNow();
-            if (refresh is { ConsumedAt: null, RevokedAt: null } && refresh.ExpiresAt > now
-                && refresh.ClientId == client.ClientId && refresh.ServerId == context.Server.Id)
-            {
-                var user = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == refresh.UserId, ct);
-                if (user is { Status: UserStatus.Active })
-                    return new JsonBodyResult(new Dictionary<string, object?>
-                    {
-                        ["active"] = true, ["token_type"] = "refresh_token", ["scope"] = refresh.Scopes,
-                        ["client_id"] = refresh.ClientId, ["username"] = user.Login, ["sub"] = user.Login, ["uid"] = user.Id,
-                        ["iat"] = refresh.Created.ToUnixTimeSeconds(), ["exp"] = refresh.ExpiresAt.ToUnixTimeSeconds(),
-                        ["iss"] = context.Issuer,
-                    });
-            }
-        }
-        return new JsonBodyResult(new Dictionary<string, object> { ["active"] = false });
+            ["active"] = true, ["token_type"] = "refresh_token", ["scope"] = refresh.Scopes,
+            ["client_id"] = refresh.ClientId, ["username"] = user.Login, ["sub"] = user.Login, ["uid"] = user.Id,
+            ["iat"] = refresh.Created.ToUnixTimeSeconds(), ["exp"] = refresh.ExpiresAt.ToUnixTimeSeconds(),
+            ["iss"] = context.Issuer,
+        };
     }
 
     private static Dictionary<string, object?> Describe(JsonWebToken jwt, OAuthContext context)

@@ -4,7 +4,7 @@ namespace DirectAuth.Server.Http;
 
 /// <summary>
 /// The parameters of an <c>application/x-www-form-urlencoded</c> body, parsed strictly: invalid UTF-8
-/// (raw or percent-encoded) and malformed escapes are refused rather than replaced, and a name given twice
+/// (raw or percent-encoded), malformed escapes and NUL characters are refused rather than replaced, and a name given twice
 /// is remembered so the endpoint can answer <c>invalid_request</c>.
 /// </summary>
 public sealed class FormBody
@@ -49,6 +49,12 @@ public sealed class FormBody
             if (name is null || value is null)
             {
                 error = "The request body is not valid UTF-8 form data.";
+                return null;
+            }
+            // No parameter legitimately holds NUL, and PostgreSQL cannot store it in text: refuse it here.
+            if (name.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
+            {
+                error = "The request body must not contain NUL characters.";
                 return null;
             }
             if (!values.TryAdd(name, value)) duplicate ??= name;

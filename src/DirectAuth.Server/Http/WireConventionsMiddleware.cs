@@ -28,6 +28,15 @@ public sealed class WireConventionsMiddleware(RequestDelegate next, ILogger<Wire
             return Task.CompletedTask;
         }, response);
 
+        // No endpoint takes NUL in a query, and PostgreSQL cannot compare text holding it: refuse it up front.
+        if (context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true)
+        {
+            const string nul = "The query string must not contain NUL characters.";
+            if (context.Request.Path.StartsWithSegments("/oauth2")) await WriteErrorAsync(context, 400, nul);
+            else await WireJson.WriteAsync(response, 400, OktaErrors.Create("E0000001", "Api validation failed: query", nul), ProtocolJsonContext.Wire.OktaApiError);
+            return;
+        }
+
         try
         {
             await next(context);

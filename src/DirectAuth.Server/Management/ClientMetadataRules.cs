@@ -62,6 +62,9 @@ public static class ClientMetadataRules
             if (set.Keys.Count == 0) return "jwks has no keys.";
             if (set.Keys.Any(k => k.HasPrivateKey || !string.IsNullOrEmpty(k.D))) return "jwks must hold public keys only.";
             if (set.Keys.Any(k => k.Kty is not ("RSA" or "EC"))) return "jwks keys must be RSA or EC.";
+            if (set.Keys.Any(k => k.Kty == "RSA" ? string.IsNullOrEmpty(k.N) || string.IsNullOrEmpty(k.E)
+                    : k.Crv is not ("P-256" or "P-384" or "P-521") || string.IsNullOrEmpty(k.X) || string.IsNullOrEmpty(k.Y)))
+                return "jwks keys must be complete: RSA keys need 'n' and 'e', EC keys 'crv' (P-256, P-384, P-521), 'x' and 'y'.";
             return null;
         }
         catch (Exception e) when (e is ArgumentException or JsonException or FormatException or InvalidOperationException)

@@ -18,9 +18,18 @@ public sealed class JsonBody(IOptions<DirectAuthOptions> options)
         var bytes = await BodyReader.ReadAtMostAsync(request, max, request.HttpContext.RequestAborted);
         if (bytes is null)
             return (null, new OktaErrorResult(413, OktaErrors.Create("E0000003", "The request body was not well-formed.", $"The body is larger than {max} bytes")));
+        JsonDocument? document = null;
         try
         {
-            var value = JsonSerializer.Deserialize<T>(bytes, WireJson.Web);
+            document = JsonDocument.Parse(bytes);
+            // PostgreSQL cannot store NUL in text, and no field needs it: refuse it everywhere.
+            if (HasNul(document.RootElement)) return (null, Malformed("The body must not contain NUL characters"));
+            if (document is T asDocument)
+            {
+                document = null; // the caller owns it now
+                return (asDocument, null);
+            }
+            var value = document.Deserialize<T>(WireJson.Web);
             if (value is null) return (null, Malformed("The body must be a JSON object"));
             return (value, null);
         }
@@ -28,9 +37,14 @@ public sealed class JsonBody(IOptions<DirectAuthOptions> options)
         {
             return (null, Malformed(ex.Path is { Length: > 1 } path ? $"Invalid value at {path}" : "The body is not valid JSON"));
         }
-        catch (DecoderFallbackException)
+        catch (Exception ex) when (ex is DecoderFallbackException or InvalidOperationException)
         {
+            // JsonDocument checks the UTF-8 inside strings only when they are read.
             return (null, Malformed("The body is not valid UTF-8"));
+        }
+        finally
+        {
+            document?.Dispose();
         }
     }
 
@@ -45,6 +59,14 @@ public sealed class JsonBody(IOptions<DirectAuthOptions> options)
             return (document.RootElement.Clone(), null);
         }
     }
+
+    private static bool HasNul(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString()!.Contains('\0', StringComparison.Ordinal),
+        JsonValueKind.Array => element.EnumerateArray().Any(HasNul),
+        JsonValueKind.Object => element.EnumerateObject().Any(p => p.Name.Contains('\0', StringComparison.Ordinal) || HasNul(p.Value)),
+        _ => false,
+    };
 
     private static OktaErrorResult Malformed(string cause) =>
         new(400, OktaErrors.Create("E0000003", "The request body was not well-formed.", cause));

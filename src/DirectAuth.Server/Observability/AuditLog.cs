@@ -31,21 +31,24 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             Published = clock.GetUtcNow(),
             EventType = entry.EventType,
             Outcome = entry.Outcome,
-            Reason = entry.Reason,
+            Reason = Clean(entry.Reason),
             Severity = entry.Severity,
             DisplayMessage = entry.Message,
-            ActorId = entry.ActorId,
-            ActorType = entry.ActorType,
-            ActorAlternateId = entry.ActorAlternateId,
-            TargetId = entry.TargetId,
-            TargetType = entry.TargetType,
-            TargetAlternateId = entry.TargetAlternateId,
-            ClientId = entry.ClientId,
+            ActorId = Clean(entry.ActorId),
+            ActorType = Clean(entry.ActorType),
+            ActorAlternateId = Clean(entry.ActorAlternateId),
+            TargetId = Clean(entry.TargetId),
+            TargetType = Clean(entry.TargetType),
+            TargetAlternateId = Clean(entry.TargetAlternateId),
+            ClientId = Clean(entry.ClientId),
             IpAddress = ip,
-            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details),
+            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details), // JSON escapes NUL
         });
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("audit {EventType} {Outcome} {Reason} actor={Actor} client={Client}",
             entry.EventType, entry.Outcome, entry.Reason, entry.ActorAlternateId ?? entry.ActorId, entry.ClientId);
     }
+
+    // Values that came from a request (a client id from a Basic header, a login) may hold NUL, which PostgreSQL cannot store.
+    private static string? Clean(string? value) => value?.Replace("\0", "\\0", StringComparison.Ordinal);
 }

@@ -66,9 +66,12 @@ public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimePro
         if (request.User is not null && scopes.Contains(Scopes.OpenId))
             idToken = CreateIdToken(request, credentials, iat, accessToken);
 
+        // RFC 6749 section 6: a refresh that narrows the scope narrows the new access token, but the new
+        // refresh token keeps exactly the scope of the one it replaces.
+        var refreshScopes = request.RotatedFrom is { } rotated ? rotated.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries) : scopes;
         string? refreshToken = null;
-        if (request.User is not null && scopes.Contains(Scopes.OfflineAccess) && request.Client.Allows(GrantTypes.RefreshToken))
-            refreshToken = AddRefreshToken(request, now);
+        if (request.User is not null && refreshScopes.Contains(Scopes.OfflineAccess) && request.Client.Allows(GrantTypes.RefreshToken))
+            refreshToken = AddRefreshToken(request, refreshScopes, now);
 
         if (refreshToken is not null) await db.SaveChangesAsync(ct);
 
@@ -103,7 +106,7 @@ public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimePro
         return Handler.CreateToken(new SecurityTokenDescriptor { Claims = claims, SigningCredentials = credentials });
     }
 
-    private string AddRefreshToken(TokenGrantRequest request, DateTimeOffset now)
+    private string AddRefreshToken(TokenGrantRequest request, IReadOnlyList<string> scopes, DateTimeOffset now)
     {
         var token = Secrets.NewHandle();
         var familyEnd = request.RotatedFrom?.FamilyExpiresAt ?? now.AddSeconds(_lifetimes.RefreshTokenMaxSeconds);
@@ -116,7 +119,7 @@ public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimePro
             ServerId = request.Context.Server.Id,
             ClientId = request.Client.ClientId,
             UserId = request.User!.Id,
-            Scopes = string.Join(' ', request.Scopes),
+            Scopes = string.Join(' ', scopes),
             Amr = string.Join(' ', request.Amr),
             Acr = request.Acr,
             AuthTime = request.AuthTime,

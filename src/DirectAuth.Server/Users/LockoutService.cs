@@ -9,11 +9,19 @@ namespace DirectAuth.Server.Users;
 /// <summary>
 /// Counts consecutive failed sign-ins per login (known or not) and locks the login after
 /// <c>Lockout:MaxFailures</c>, for a wait that doubles with each lock until a success.
-/// Counting is an atomic update, so parallel guesses cannot slip past the limit.
+/// An attempt is counted as a failure <em>before</em> the secret is checked, by an optimistic
+/// compare-and-set on the counter row, so parallel guesses cannot get more than the limit checked:
+/// the attempt that reaches the limit locks the login at once, and a correct secret then unlocks it.
 /// </summary>
 public sealed class LockoutService(DirectAuthDb db, TimeProvider clock, IOptions<DirectAuthOptions> options)
 {
+    // Each round lets at least one contender through, so this only bounds a pathological pile-up.
+    private const int MaxRounds = 100;
     private readonly LockoutOptions _options = options.Value.Lockout;
+
+    /// <summary>An attempt that was counted (<see cref="Allowed"/>) or refused because the login is locked.</summary>
+    /// <param name="LockedUntil">When refused: the lock's end. When allowed: set if this attempt locked the login.</param>
+    public sealed record Attempt(bool Allowed, DateTimeOffset? LockedUntil);
 
     public static string KeyFor(string login) => Secrets.HashHex(User.Normalize(login));
 
@@ -24,39 +32,63 @@ public sealed class LockoutService(DirectAuthDb db, TimeProvider clock, IOptions
         return until > clock.GetUtcNow() ? until : null;
     }
 
-    /// <summary>Records a failure; returns the lock's end when this failure locked the login.</summary>
-    public async Task<DateTimeOffset?> RecordFailureAsync(string login, CancellationToken ct)
+    /// <summary>
+    /// Starts a sign-in attempt: refuses it when the login is locked, otherwise counts it as a failure
+    /// (locking the login if this reaches the limit). Call <see cref="ResetAsync"/> when the secret was right.
+    /// </summary>
+    public async Task<Attempt> BeginAttemptAsync(string login, CancellationToken ct)
     {
         var key = KeyFor(login);
-        var now = clock.GetUtcNow();
         var set = db.Set<SignInThrottle>();
-        var updated = await set.Where(t => t.Key == key)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Failures, t => t.Failures + 1).SetProperty(t => t.LastFailure, now), ct);
-        if (updated == 0)
+        for (var round = 0; round < MaxRounds; round++)
         {
-            db.Add(new SignInThrottle { Key = key, Failures = 1, LastFailure = now });
-            try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear();
-                await set.Where(t => t.Key == key)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Failures, t => t.Failures + 1).SetProperty(t => t.LastFailure, now), ct);
-            }
-            db.ChangeTracker.Clear();
-        }
+            var now = clock.GetUtcNow();
+            var row = await set.AsNoTracking().FirstOrDefaultAsync(t => t.Key == key, ct);
+            if (row?.LockedUntil > now) return new Attempt(false, row.LockedUntil);
 
-        var row = await set.AsNoTracking().FirstAsync(t => t.Key == key, ct);
-        if (row.Failures < _options.MaxFailures) return null;
-        var wait = TimeSpan.FromSeconds(Math.Min((double)_options.LockSeconds * Math.Pow(2, Math.Min(row.Lockouts, 30)), _options.MaxLockSeconds));
-        var until = now + wait;
-        var locked = await set.Where(t => t.Key == key && t.Failures == row.Failures && t.Lockouts == row.Lockouts)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Failures, 0).SetProperty(t => t.Lockouts, row.Lockouts + 1).SetProperty(t => t.LockedUntil, until), ct);
-        return locked == 1 ? until : null;
+            var failures = (row?.Failures ?? 0) + 1;
+            var lockouts = row?.Lockouts ?? 0;
+            DateTimeOffset? until = null;
+            if (failures >= _options.MaxFailures)
+            {
+                until = now + LockDuration(lockouts);
+                failures = 0;
+                lockouts++;
+            }
+
+            if (row is null)
+            {
+                db.Add(new SignInThrottle { Key = key, Failures = failures, Lockouts = lockouts, LockedUntil = until, LastFailure = now });
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return new Attempt(true, until);
+                }
+                catch (DbUpdateException)
+                {
+                    db.ChangeTracker.Clear(); // another attempt created the row first: go round again
+                    continue;
+                }
+            }
+
+            var updated = await set.Where(t => t.Key == key && t.Failures == row.Failures && t.Lockouts == row.Lockouts)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Failures, failures).SetProperty(t => t.Lockouts, lockouts)
+                    .SetProperty(t => t.LockedUntil, until).SetProperty(t => t.LastFailure, now), ct);
+            if (updated == 1) return new Attempt(true, until);
+        }
+        return new Attempt(false, null);
     }
+
+    /// <summary>Records a failure of a step that checked its secret itself; returns the lock's end when this failure locked the login.</summary>
+    public async Task<DateTimeOffset?> RecordFailureAsync(string login, CancellationToken ct) =>
+        (await BeginAttemptAsync(login, ct)).LockedUntil;
 
     public Task ResetAsync(string login, CancellationToken ct)
     {
         var key = KeyFor(login);
         return db.Set<SignInThrottle>().Where(t => t.Key == key).ExecuteDeleteAsync(ct);
     }
+
+    private TimeSpan LockDuration(int previousLocks) =>
+        TimeSpan.FromSeconds(Math.Min(_options.LockSeconds * Math.Pow(2, Math.Min(previousLocks, 30)), _options.MaxLockSeconds));
 }

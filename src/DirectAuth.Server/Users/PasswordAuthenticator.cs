@@ -19,11 +19,12 @@ public sealed class PasswordAuthenticator(DirectAuthDb db, PasswordHashing hashi
     {
         if (login.Length > 256 || password.Length > 1024)
             return new Result(Status.InvalidCredentials);
-        var lockedUntil = await lockout.LockedUntilAsync(login, ct);
-        if (lockedUntil is not null)
+        // Counted before the hash is checked, so parallel guesses cannot get past the limit.
+        var attempt = await lockout.BeginAttemptAsync(login, ct);
+        if (!attempt.Allowed)
         {
             await RecordAsync(login, null, clientId, "LOCKED_OUT", ct);
-            return new Result(Status.LockedOut, LockedUntil: lockedUntil);
+            return new Result(Status.LockedOut, LockedUntil: attempt.LockedUntil);
         }
 
         var normalized = User.Normalize(login);
@@ -31,14 +32,13 @@ public sealed class PasswordAuthenticator(DirectAuthDb db, PasswordHashing hashi
         var outcome = hashing.Verify(user?.PasswordHash, password);
         if (outcome == PasswordHashing.Outcome.Failed)
         {
-            var lockedNow = await lockout.RecordFailureAsync(login, ct);
             await RecordAsync(login, user, clientId, "INVALID_CREDENTIALS", ct);
-            if (lockedNow is null) return new Result(Status.InvalidCredentials);
+            if (attempt.LockedUntil is not { } lockedNow) return new Result(Status.InvalidCredentials);
             await audit.RecordAsync(new AuditEntry(EventTypes.AccountLocked, Outcomes.Success, "Max sign in attempts exceeded")
             {
                 Severity = "WARN", ActorId = user?.Id, ActorAlternateId = login, ActorType = "User", ClientId = clientId,
                 TargetId = user?.Id, TargetType = "User", TargetAlternateId = login,
-                Details = new Dictionary<string, string> { ["lockedUntil"] = lockedNow.Value.ToString("O") },
+                Details = new Dictionary<string, string> { ["lockedUntil"] = lockedNow.ToString("O") },
             }, ct);
             return new Result(Status.LockedOut, LockedUntil: lockedNow);
         }

@@ -1,0 +1,117 @@
+using DirectAuth.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using static DirectAuth.Server.Tests.Infrastructure.OAuthTestKit;
+
+namespace DirectAuth.Server.Tests.Storage;
+
+/// <summary>
+/// With the database genuinely gone (SQLite file replaced by garbage; PostgreSQL connections killed and
+/// the database renamed), requests get an Okta-shaped 500 — errorCode, errorSummary, errorLink, errorId,
+/// errorCauses — with exact JSON and no-store, and the server answers normally once the database is back.
+/// </summary>
+public sealed class StorageUnavailableTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private TestServerFactory _factory = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _factory = new TestServerFactory(_database);
+        _http = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _factory.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Endpoints_StorageUnavailable_OktaShaped500ThenRecover()
+    {
+        using var admin = _factory.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new("SSWS", TestServerFactory.AdminToken);
+        Assert.Equal(200, (int)(await admin.GetAsync("/api/v1/users")).StatusCode);
+
+        await using (var outage = await Outage.StartAsync(_database))
+        {
+            var token = await _http.PostRawAsync(Token, "grant_type=password&client_id=0oaSomeClient0000000&username=a&password=b&scope=openid");
+            var users = await admin.GetAsync("/api/v1/users");
+            var introspect = await _http.PostRawAsync(Introspect, "client_id=0oaSomeClient0000000&token=x");
+
+            var ids = new List<string?>();
+            foreach (var response in new[] { token, users, introspect })
+            {
+                var body = await AssertOktaErrorAsync(response, 500, "E0000009");
+                Assert.Equal("Internal Server Error", body.GetProperty("errorSummary").GetString());
+                Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+                Assert.False(body.TryGetProperty("error", out _));
+                ids.Add(body.GetProperty("errorId").GetString());
+            }
+            Assert.Equal(3, ids.Distinct().Count());
+        }
+
+        Assert.Equal(200, (int)(await admin.GetAsync("/api/v1/users")).StatusCode);
+    }
+
+    /// <summary>Makes the test database unreachable until disposed.</summary>
+    private sealed class Outage : IAsyncDisposable
+    {
+        private readonly Func<Task> _restore;
+
+        private Outage(Func<Task> restore) => _restore = restore;
+
+        public ValueTask DisposeAsync() => new(_restore());
+
+        public static async Task<Outage> StartAsync(TestDatabase database)
+        {
+            if (TestDatabase.IsPostgres)
+            {
+                var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+                var adminConnection = Environment.GetEnvironmentVariable("DIRECTAUTH_TEST_PG")!;
+                NpgsqlConnection.ClearAllPools();
+                await ExecuteAsync(adminConnection, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+                await ExecuteAsync(adminConnection, $"ALTER DATABASE {name} RENAME TO {name}_gone");
+                return new Outage(async () =>
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    await ExecuteAsync(adminConnection, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}_gone'");
+                    await ExecuteAsync(adminConnection, $"ALTER DATABASE {name}_gone RENAME TO {name}");
+                });
+            }
+
+            var file = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+            await using (var connection = new SqliteConnection(database.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                await checkpoint.ExecuteNonQueryAsync();
+            }
+            SqliteConnection.ClearAllPools();
+            var saved = await File.ReadAllBytesAsync(file);
+            var garbage = new byte[saved.Length];
+            new Random(42).NextBytes(garbage);
+            await File.WriteAllBytesAsync(file, garbage);
+            foreach (var side in new[] { file + "-wal", file + "-shm" }) File.Delete(side);
+            return new Outage(async () =>
+            {
+                SqliteConnection.ClearAllPools();
+                await File.WriteAllBytesAsync(file, saved);
+                foreach (var side in new[] { file + "-wal", file + "-shm" }) File.Delete(side);
+            });
+        }
+
+        private static async Task ExecuteAsync(string connectionString, string sql)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
