@@ -1,3 +1,4 @@
+using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
@@ -30,6 +31,7 @@ builder.Services.AddDirectAuthRateLimits();
 builder.Services.AddManagementOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
+builder.Services.AddPhoneFactors();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -62,6 +64,7 @@ admin.MapFactorsApi();
 admin.MapAuthorizationServersApi();
 admin.MapLogsApi();
 app.MapDirectAuthMfa(admin);
+admin.MapPhoneApis();
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 app.MapManagementOpenApi();
 

@@ -42,6 +42,7 @@ public static class AdminCommand
         admin.Subcommands.Add(FactorsCommand.Create());
         admin.Subcommands.Add(PoliciesCommand.Create());
         admin.Subcommands.Add(GroupsCommand.Create());
+        admin.Subcommands.Add(OutboxCommand.Create());
         return admin;
     }
 }

@@ -56,6 +56,10 @@ public sealed class SecretProtector
     public bool NeedsReseal(byte[] sealedData) =>
         sealedData.Length < 9 || !sealedData.AsSpan(1, 8).SequenceEqual(_currentId);
 
+    /// <summary>A key for one purpose (e.g. keyed hashes of short codes), derived from the current master key with HKDF.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _current, 32, info: System.Text.Encoding.UTF8.GetBytes(purpose));
+
     private static byte[] KeyId(byte[] key) => SHA256.HashData(key)[..8];
 
     /// <summary>Builds the protector from configuration, creating <c>{DataDirectory}/master.key</c> when no key is configured.</summary>

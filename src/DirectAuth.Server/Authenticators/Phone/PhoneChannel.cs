@@ -1,0 +1,90 @@
+using System.Globalization;
+using DirectAuth.Protocol;
+using DirectAuth.Server.Delivery;
+using DirectAuth.Server.Http;
+using DirectAuth.Server.Observability;
+using DirectAuth.Server.OutOfBand;
+using Microsoft.Extensions.Options;
+
+namespace DirectAuth.Server.Authenticators.Phone;
+
+/// <summary>The <c>sms</c> out-of-band channel: the code by text message to the user's <c>sms</c> factor (amr <c>sms</c>).</summary>
+public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options)
+    : PhoneChannel(sender, audit, clock, options)
+{
+    public override string Channel => Channels.Sms;
+    public override string FactorType => FactorTypes.Sms;
+    public override IReadOnlyList<string> Amr { get; } = ["sms"];
+}
+
+/// <summary>The <c>voice</c> out-of-band channel: the code read out in a call to the user's <c>call</c> factor (amr <c>tel</c>).</summary>
+public sealed class VoiceChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options)
+    : PhoneChannel(sender, audit, clock, options)
+{
+    public override string Channel => Channels.Voice;
+    public override string FactorType => FactorTypes.Call;
+    public override IReadOnlyList<string> Amr { get; } = ["tel"];
+}
+
+/// <summary>
+/// SMS and voice as out-of-band channels (<c>binding_method=prompt</c>): binding picks a six-digit code and
+/// books the per-phone limits, delivery sends it, and the client sends it back once as <c>binding_code</c>.
+/// The core seals the code with the transaction, expires it with the <c>oob_code</c> and counts wrong tries.
+/// A decoy (unknown login, or no phone of this kind) is limited under its login instead of a phone, so it
+/// is refused exactly when a real user would be; it is never delivered.
+/// </summary>
+public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options) : IOobChannel
+{
+    public abstract string Channel { get; }
+    public abstract string FactorType { get; }
+    public abstract IReadOnlyList<string> Amr { get; }
+
+    public async Task<OobBinding> BindAsync(OobStart start, CancellationToken ct)
+    {
+        var code = PhoneCodes.NewCode();
+        var request = Request(start, code);
+        var permit = await sender.BookAsync(request.Phone.Length > 0 ? request.Phone : "login:" + start.Transaction.LoginKey, request, ct);
+        if (permit.Allowed) return new OobBinding(BindingMethods.Prompt, code);
+        var wait = Math.Max(1, (int)Math.Ceiling((permit.RetryAt - clock.GetUtcNow()).TotalSeconds));
+        return OobBinding.Refuse(new OAuthError(429, Errors.InvalidGrant, "API call exceeded rate limit due to too many requests.")
+        {
+            Headers = PhoneApiErrors.RateLimitHeaders(permit, wait),
+        });
+    }
+
+    public async Task<OAuthError?> DeliverAsync(OobStart start, OobBinding binding, CancellationToken ct)
+    {
+        var outcome = await sender.DeliverAsync(Request(start, binding.Code!), ct);
+        if (outcome.Delivered) return null;
+        return new OAuthError(503, Errors.ServerError, Channel == Channels.Sms
+            ? "The text message with the code could not be sent. Try again later."
+            : "The call with the code could not be made. Try again later.")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = Math.Max(1, options.Value.ResendSeconds).ToString(CultureInfo.InvariantCulture) },
+        };
+    }
+
+    public async Task<bool> VerifyBindingCodeAsync(OobTransaction transaction, string expectedCode, string presented, CancellationToken ct)
+    {
+        var right = OobBindingCodes.Matches(expectedCode, presented.Trim());
+        await audit.RecordAsync(new AuditEntry(PhoneEvents.CodeVerified, right ? Outcomes.Success : Outcomes.Failure,
+            right ? "Verification code accepted" : "Wrong verification code")
+        {
+            Reason = right ? null : "WRONG_CODE",
+            ActorId = transaction.UserId, ActorType = "User", ClientId = transaction.ClientId, TargetId = transaction.FactorId, TargetType = "Factor",
+            Details = new Dictionary<string, string>
+            {
+                ["channel"] = Channel, ["oobTransaction"] = transaction.Id,
+                ["attempt"] = (transaction.FailedAttempts + 1).ToString(CultureInfo.InvariantCulture),
+            },
+        }, ct);
+        return right;
+    }
+
+    private PhoneCodeRequest Request(OobStart start, string code) =>
+        new(Channel, start.Factor is null ? "" : PhoneFactorHandler.PhoneOf(start.Factor), code, CodePurposes.SignIn,
+            start.Transaction.ExpiresAt - start.Transaction.Created)
+        {
+            UserId = start.User?.Id, UserLogin = start.User?.Login, FactorId = start.Factor?.Id, ClientId = start.Client.ClientId,
+        };
+}

@@ -1,0 +1,54 @@
+using DirectAuth.Server.Delivery;
+using DirectAuth.Server.Hosting;
+using DirectAuth.Server.OutOfBand;
+using Microsoft.Extensions.Options;
+
+namespace DirectAuth.Server.Authenticators.Phone;
+
+/// <summary>Everything SMS and voice: delivery providers, phone factors, codes and their limits, the outbox API.</summary>
+public static class PhoneRegistration
+{
+    public static IServiceCollection AddPhoneFactors(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidation>();
+        services.AddOptions<PhoneOptions>().BindConfiguration(PhoneOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PhoneOptions>, PhoneOptionsValidation>();
+
+        // No client-wide timeout: each attempt has its own (Delivery:*:TimeoutMilliseconds).
+        services.AddHttpClient(HttpDelivery.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<HttpDelivery>();
+        services.AddScoped<OutboxSender>();
+        services.AddScoped<WebhookSender>();
+        services.AddScoped<TwilioSender>();
+        services.AddScoped<ISmsSender>(sp => (ISmsSender)Provider(sp));
+        services.AddScoped<IVoiceSender>(sp => (IVoiceSender)Provider(sp));
+
+        services.AddSingleton<PhoneCodes>();
+        services.AddScoped<PhoneSendLimiter>();
+        services.AddScoped<PhoneCodeSender>();
+        services.AddScoped<PhoneFactorServices>();
+        services.AddScoped<IFactorHandler, SmsFactorHandler>();
+        services.AddScoped<IFactorHandler, CallFactorHandler>();
+        services.AddScoped<IOobChannel, SmsChannel>();
+        services.AddScoped<IOobChannel, VoiceChannel>();
+        services.AddSingleton<IExpiringRows, OutboxExpiringRows>();
+        services.AddSingleton<IExpiringRows, PhoneSendLimitExpiringRows>();
+        return services;
+    }
+
+    /// <summary>The management endpoints: <c>/outbox</c> and the phone factors' <c>/resend</c>.</summary>
+    public static RouteGroupBuilder MapPhoneApis(this RouteGroupBuilder api)
+    {
+        api.MapOutboxApi();
+        api.MapPhoneFactorsApi();
+        return api;
+    }
+
+    private static object Provider(IServiceProvider sp) => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Provider switch
+    {
+        DeliveryProviders.Webhook => sp.GetRequiredService<WebhookSender>(),
+        DeliveryProviders.Twilio => sp.GetRequiredService<TwilioSender>(),
+        _ => sp.GetRequiredService<OutboxSender>(),
+    };
+}
