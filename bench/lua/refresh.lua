@@ -1,6 +1,7 @@
 -- Refresh-token rotation under load: every refresh token is single use, so each thread keeps a pool of
--- live tokens (one per connection, from TOKENS_FILE), sends one per request, and puts the rotated
--- token from each 200 response back. A non-200 loses that token and is counted.
+-- live tokens (PER_THREAD of them from TOKENS_FILE: one per connection plus spares, because wrk calls
+-- request() once per thread without sending it), sends one per request, and puts the rotated token from
+-- each 200 response back. Anything else loses that token and is counted and reported.
 local threads = {}
 local counter = 0
 
@@ -24,18 +25,18 @@ function init(args)
 end
 
 function request()
-   local token = table.remove(pool)
-   if token == nil then token = "exhausted" end
+   local token = table.remove(pool) or "pool-exhausted"
    return wrk.format("POST", path, { ["Content-Type"] = "application/x-www-form-urlencoded" },
       "grant_type=refresh_token&client_id=" .. client .. "&refresh_token=" .. token)
 end
 
 function response(status, headers, body)
-   if status == 200 then
-      local token = string.match(body, '"refresh_token":"([^"]+)"')
-      if token then table.insert(pool, token) else errors = errors + 1 end
+   local token = status == 200 and string.match(body, '"refresh_token":"([^"]+)"')
+   if token then
+      table.insert(pool, token)
    else
       errors = errors + 1
+      if errors == 1 then io.write(string.format("first refresh failure: %d %s\n", status, string.sub(body, 1, 200))) end
    end
 end
 

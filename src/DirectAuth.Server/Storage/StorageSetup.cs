@@ -34,11 +34,12 @@ public static class StorageSetup
         {
             var storage = sp.GetRequiredService<StorageSettings>();
             if (storage.Provider == StorageProvider.Sqlite)
-                db.UseSqlite(storage.ConnectionString);
+                db.UseSqlite(storage.ConnectionString).AddInterceptors(new SqliteConnectionSetup(), sp.GetRequiredService<SqliteWriteGate>());
             else
                 db.UseNpgsql(storage.ConnectionString);
         });
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<SqliteWriteGate>();
         return services;
     }
 }
