@@ -24,15 +24,22 @@ public static class DiscoveryEndpoint
         }
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ServerDirectory directory, IEnumerable<ITokenGrant> grants)
+    private static async Task HandleAsync(HttpContext http, ServerDirectory directory, DiscoveryDocuments documents)
     {
         var (context, notFound) = await OAuthRoutes.ResolveAsync(http, directory);
-        if (context is null) return notFound!;
+        if (context is null)
+        {
+            await notFound!.ExecuteAsync(http);
+            return;
+        }
+        var body = documents.For(context);
         http.Response.Headers.CacheControl = "max-age=300, must-revalidate";
-        return new JsonBodyResult(Build(context, grants.Select(g => g.GrantType).ToArray()));
+        http.Response.ContentType = WireJson.ContentType;
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    public static Dictionary<string, object> Build(OAuthContext context, string[] grantTypes)
+    public static Dictionary<string, object> Build(OAuthContext context, IReadOnlyList<string> grantTypes)
     {
         string Url(string name) => context.EndpointUrl(name);
         var alg = context.Server.SigningAlg;

@@ -11,11 +11,15 @@ public sealed class TokenGrantFactory
 {
     private readonly Dictionary<string, ObjectFactory> _factories = new(StringComparer.Ordinal);
 
+    /// <summary>Every grant type the server serves, in registration order (discovery's <c>grant_types_supported</c>).</summary>
+    public IReadOnlyList<string> GrantTypes { get; }
+
     public TokenGrantFactory(IServiceScopeFactory scopes)
     {
         using var scope = scopes.CreateScope();
         foreach (var grant in scope.ServiceProvider.GetServices<ITokenGrant>())
             _factories.TryAdd(grant.GrantType, ActivatorUtilities.CreateFactory(grant.GetType(), Type.EmptyTypes));
+        GrantTypes = [.. _factories.Keys];
     }
 
     /// <summary>The grant for <paramref name="grantType"/>, or null when no grant serves it.</summary>

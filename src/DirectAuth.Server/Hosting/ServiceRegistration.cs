@@ -38,6 +38,7 @@ public static class ServiceRegistration
         services.AddScoped<PasswordAuthenticator>();
         services.AddScoped<SignInCompletion>();
         services.AddSingleton<TokenGrantFactory>();
+        services.AddSingleton<Endpoints.DiscoveryDocuments>();
         services.AddPreparedLookup<Applications.Application>(nameof(Applications.Application.ClientId));
         services.AddScoped<ITokenGrant, PasswordGrant>();
         services.AddScoped<ITokenGrant, RefreshTokenGrant>();

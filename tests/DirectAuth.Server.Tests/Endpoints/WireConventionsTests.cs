@@ -51,6 +51,21 @@ public sealed class WireConventionsTests(ServerFixture server) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Discovery_ManyHosts_EachGetsItsOwnIssuer()
+    {
+        // Without PublicUrl the origin is the request's Host; the documents for the first hosts are kept,
+        // later ones are built per request — every one must still name its own host.
+        foreach (var host in Enumerable.Range(1, 12).Select(i => $"host{i}.example.com"))
+            for (var repeat = 0; repeat < 2; repeat++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/oauth2/default/.well-known/openid-configuration") { Headers = { Host = host } };
+                var body = JsonDocument.Parse(await (await server.Http.SendAsync(request)).Content.ReadAsStringAsync()).RootElement;
+                Assert.Equal($"http://{host}/oauth2/default", body.GetProperty("issuer").GetString());
+                Assert.Equal($"http://{host}/oauth2/default/v1/token", body.GetProperty("token_endpoint").GetString());
+            }
+    }
+
+    [Fact]
     public async Task Keys_QueryString_Ignored()
     {
         var plain = await server.Http.GetStringAsync("/oauth2/default/v1/keys");

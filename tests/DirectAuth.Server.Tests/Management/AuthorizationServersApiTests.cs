@@ -113,6 +113,8 @@ public sealed class AuthorizationServersApiTests(ServerFixture server) : IClassF
         await server.CreateUserAsync("switch-alg@example.com");
         var (_, before) = await server.PasswordGrantAsync(client.ClientId, "switch-alg@example.com", ServerFixture.DefaultPassword, "openid", $"/oauth2/{id}");
         var (_, current) = await server.GetJsonAsync($"{Servers}/{id}");
+        var (_, discoveryBefore) = await ServerFixture.ReadAsync(await server.Http.GetAsync($"/oauth2/{id}/.well-known/openid-configuration"));
+        Assert.Equal(["RS256"], discoveryBefore.GetProperty("id_token_signing_alg_values_supported").Strings());
 
         var (status, updated) = await server.SendAsync(HttpMethod.Put, $"{Servers}/{id}", new
         {
