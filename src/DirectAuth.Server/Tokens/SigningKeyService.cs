@@ -74,24 +74,47 @@ public sealed class SigningKeyService(
         _cache.TryRemove(serverId, out _);
     }
 
-    /// <summary>Rotates: ACTIVE is retired (still published), NEXT starts signing, a new NEXT is published.</summary>
+    /// <summary>
+    /// Rotates: ACTIVE is retired (still published), NEXT starts signing, a new NEXT is published. Two
+    /// rotations at once (two admins, two instances) must not both promote the same NEXT and each add a new
+    /// one: the promotion is a conditional update inside the transaction, and the rotation that finds its NEXT
+    /// already taken starts over from what the other left, so both take effect one after the other.
+    /// </summary>
     public async Task<SigningKey> RotateAsync(DirectAuthDb db, string serverId, string alg, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var keys = await db.Set<SigningKey>().Where(k => k.ServerId == serverId && k.Status != KeyStatus.Retired).ToListAsync(ct);
-        foreach (var active in keys.Where(k => k.Status == KeyStatus.Active)) Retire(active, now);
-        var next = keys.FirstOrDefault(k => k.Status == KeyStatus.Next && k.Alg == alg);
-        if (next is null)
+        for (var attempt = 1; ; attempt++)
         {
-            next = NewKey(serverId, alg, KeyStatus.Active, now);
-            db.Add(next);
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var keys = await db.Set<SigningKey>().Where(k => k.ServerId == serverId && k.Status != KeyStatus.Retired).ToListAsync(ct);
+            var next = keys.FirstOrDefault(k => k.Status == KeyStatus.Next && k.Alg == alg);
+            if (next is not null)
+            {
+                var promoted = await db.Set<SigningKey>().Where(k => k.Kid == next.Kid && k.Status == KeyStatus.Next)
+                    .ExecuteUpdateAsync(u => u.SetProperty(k => k.Status, KeyStatus.Active).SetProperty(k => k.Activated, now), ct);
+                if (promoted == 0)
+                {
+                    await transaction.RollbackAsync(ct);
+                    if (attempt == 5) throw new InvalidOperationException($"Signing keys of '{serverId}' kept changing during rotation.");
+                    continue;
+                }
+                db.Entry(next).State = EntityState.Detached;
+                next.Status = KeyStatus.Active;
+                next.Activated = now;
+            }
+            foreach (var active in keys.Where(k => k.Status == KeyStatus.Active && !ReferenceEquals(k, next))) Retire(active, now);
+            if (next is null)
+            {
+                next = NewKey(serverId, alg, KeyStatus.Active, now);
+                db.Add(next);
+            }
+            db.Add(NewKey(serverId, alg, KeyStatus.Next, now));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            _cache.TryRemove(serverId, out _);
+            return next;
         }
-        next.Status = KeyStatus.Active;
-        next.Activated = now;
-        db.Add(NewKey(serverId, alg, KeyStatus.Next, now));
-        await db.SaveChangesAsync(ct);
-        _cache.TryRemove(serverId, out _);
-        return next;
     }
 
     /// <summary>Seals every private key again under the current master key (after a master key rotation).</summary>

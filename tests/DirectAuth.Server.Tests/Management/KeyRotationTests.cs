@@ -62,6 +62,27 @@ public sealed class KeyRotationTests(ServerFixture server) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task KeyRotate_FiveAtOnce_FiveRotationsOneAfterTheOtherAndOneActiveOneNext()
+    {
+        var id = await server.CreateServerAsync();
+        var (_, keysBefore) = await server.GetJsonAsync($"/api/v1/authorizationServers/{id}/credentials/keys");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            server.SendAsync(HttpMethod.Post, $"/api/v1/authorizationServers/{id}/credentials/lifecycle/keyRotate")));
+
+        Assert.All(results, r => Assert.Equal(200, r.Status));
+        var promoted = results.Select(r => r.Body.GetProperty("kid").GetString()).ToList();
+        Assert.Equal(5, promoted.Distinct().Count()); // each rotation promoted its own NEXT key
+        Assert.Contains(Kid(keysBefore, "NEXT"), promoted);
+        var (_, keysAfter) = await server.GetJsonAsync($"/api/v1/authorizationServers/{id}/credentials/keys");
+        var statuses = keysAfter.EnumerateArray().Select(k => k.GetProperty("status").GetString()).ToList();
+        Assert.Equal(1, statuses.Count(s => s == "ACTIVE"));
+        Assert.Equal(1, statuses.Count(s => s == "NEXT"));
+        Assert.Equal(5, statuses.Count(s => s == "EXPIRED"));
+        Assert.Contains(Kid(keysAfter, "ACTIVE"), promoted);
+    }
+
+    [Fact]
     public async Task KeyRotate_RecordsKeyRolloverInTheSystemLog()
     {
         var id = await server.CreateServerAsync("ES256");
