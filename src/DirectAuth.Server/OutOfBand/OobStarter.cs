@@ -70,8 +70,10 @@ public sealed class OobStarter(
         var factor = user is null ? null : await db.Set<Factor>().AsNoTracking()
             .Where(f => f.UserId == user.Id && f.FactorType == channel.FactorType && f.Status == FactorStatus.Active)
             .OrderBy(f => f.Created).FirstOrDefaultAsync(ct);
+        // MFA: the factor went away after the mfa_token was issued (e.g. reset); answer as /challenge does for a user never enrolled.
         if (request.User is not null && factor is null)
-            return (null, new OAuthError(400, Errors.InvalidRequest, $"The user is not enrolled in an authenticator for the '{channel.Channel}' channel."));
+            return (null, new OAuthError(400, Errors.UnsupportedChallengeType,
+                $"The user has no '{channel.Channel}' authenticator that this app accepts, or the client does not support the mfa-oob grant."));
         var decoyReason = user is null ? "UNKNOWN_OR_INACTIVE_USER" : factor is null ? "NOT_ENROLLED" : null;
         if (factor is null) user = null;
 

@@ -187,7 +187,7 @@ public sealed class WebhookDeliveryTests : IClassFixture<WebhookServer>
     private static string CodeOf(FakeGateway.Received request) => JsonDocument.Parse(request.Body).RootElement.GetProperty("code").GetString()!;
 
     /// <summary>Checks the signature as a receiver would, independently of the server's code; returns its timestamp.</summary>
-    private static long VerifySignature(FakeGateway.Received request)
+    internal static long VerifySignature(FakeGateway.Received request)
     {
         var header = request.Header("X-DirectAuth-Signature");
         Assert.NotNull(header);
