@@ -8,6 +8,7 @@ using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
 
+StartupFailedException.ExitCleanlyWhenUnhandled();
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 builder.Configuration.AddEnvironmentVariables("DIRECTAUTH_");
@@ -37,7 +38,16 @@ var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
 
 var problems = OptionsValidation.Problems(options).ToList();
-if (problems.Count > 0) return await StartupFailure.ExitAsync(app, problems);
+if (problems.Count > 0) throw new StartupFailedException(problems);
+try
+{
+    // Every section validated on start (OutOfBand, RateLimits, Mfa, Delivery, ...), before the database is touched.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+}
+catch (OptionsValidationException e)
+{
+    throw new StartupFailedException(e.Failures, StartupFailedException.ConfigurationExitCode, e);
+}
 
 try
 {
@@ -46,7 +56,7 @@ try
 }
 catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
 {
-    return await StartupFailure.ExitAsync(app, [$"The database cannot be opened or upgraded: {e.Message}"], StartupFailure.StorageExitCode);
+    throw new StartupFailedException([$"The database cannot be opened or upgraded: {e.GetBaseException().Message}"], StartupFailedException.StorageExitCode, e);
 }
 
 app.UseMiddleware<WireConventionsMiddleware>();
@@ -80,7 +90,7 @@ try
 }
 catch (OptionsValidationException e)
 {
-    return await StartupFailure.ExitAsync(app, e.Failures);
+    throw new StartupFailedException(e.Failures, StartupFailedException.ConfigurationExitCode, e);
 }
 if (demo)
 {
@@ -88,6 +98,5 @@ if (demo)
     await DemoSetup.RunAsync(app.Services, baseUrl, Console.Out, CancellationToken.None);
 }
 await app.WaitForShutdownAsync();
-return 0;
 
 public partial class Program;

@@ -1,3 +1,4 @@
+using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +19,9 @@ public sealed class DeliveryConfigurationTests
         var (key, value) = (setting.Split('=')[0], setting.Split('=')[1]);
         await using var factory = new TestServerFactory(database, new Dictionary<string, string?> { [key] = value });
 
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = Assert.Throws<StartupFailedException>(() => factory.CreateClient());
 
-        Assert.Equal(problems.Order(), error.Failures.Order());
+        Assert.Equal(problems.Order(), error.Problems.Order());
+        Assert.Equal(StartupFailedException.ConfigurationExitCode, error.ExitCode);
     }
 }

@@ -1,0 +1,29 @@
+namespace DirectAuth.Server.Hosting;
+
+/// <summary>
+/// A start that cannot succeed: a wrong setting or a database that cannot be opened. As a process the server
+/// prints the reasons and exits with a documented code, instead of a stack trace and exit code 134 that tell
+/// an operator nothing about which setting is wrong. Hosted in-process (tests), it is an ordinary exception.
+/// </summary>
+public sealed class StartupFailedException(IEnumerable<string> problems, int exitCode = StartupFailedException.ConfigurationExitCode, Exception? inner = null)
+    : Exception("DirectAuth cannot start: " + string.Join(" ", problems), inner)
+{
+    /// <summary>A setting is missing or out of range.</summary>
+    public const int ConfigurationExitCode = 2;
+
+    /// <summary>The database cannot be reached, opened or upgraded.</summary>
+    public const int StorageExitCode = 3;
+
+    public IReadOnlyList<string> Problems { get; } = [.. problems];
+    public int ExitCode { get; } = exitCode;
+
+    /// <summary>Makes an unhandled <see cref="StartupFailedException"/> end the process with its reasons and exit code.</summary>
+    public static void ExitCleanlyWhenUnhandled() =>
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            if (e.ExceptionObject is not StartupFailedException failure) return;
+            foreach (var problem in failure.Problems) Console.Error.WriteLine($"crit: DirectAuth cannot start: {problem}");
+            Console.Error.Flush();
+            Environment.Exit(failure.ExitCode);
+        };
+}
