@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using DirectAuth.Cli.Authenticator;
 using DirectAuth.Client.Tests.RealServer;
@@ -173,5 +174,29 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         Assert.Contains("Signed in as Test User", screen, StringComparison.Ordinal);
         Assert.Contains(user.UserId, screen, StringComparison.Ordinal);
         Assert.Matches(@"amr\s+│ pwd, sms, mfa", screen);
+    }
+    [Fact]
+    public async Task Login_JsonSmsAgainWithin30Seconds_RateLimitedWithTheTimeToRetry()
+    {
+        var client = await Server.RegisterClientAsync(PhoneKit.Grants);
+        await Server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:sms" } });
+        var user = await PhoneUserAsync("sms");
+        var sentAt = fixture.LoopbackClock.GetUtcNow();
+        var first = await CliProcess.RunAsync(null, "login", "--issuer", fixture.Issuer, "--client-id", client.ClientId,
+            "--flow", "sms", "--username", user.Login, "--otp", "0", "--json");
+        fixture.LoopbackClock.Advance(TimeSpan.FromSeconds(10));
+
+        var second = await CliProcess.RunAsync(null, "login", "--issuer", fixture.Issuer, "--client-id", client.ClientId,
+            "--flow", "sms", "--username", user.Login, "--json");
+
+        Assert.Equal(2, first.ExitCode);   // the code was sent; "0" is never it
+        Assert.Equal(1, second.ExitCode);
+        using var json = JsonDocument.Parse(second.Stdout);
+        var error = json.RootElement.GetProperty("error");
+        Assert.Equal("error", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("RateLimited", error.GetProperty("kind").GetString());
+        Assert.Equal(429, error.GetProperty("status_code").GetInt32());
+        Assert.Equal("invalid_grant", error.GetProperty("code").GetString());
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(sentAt.AddSeconds(30).ToUnixTimeSeconds()), error.GetProperty("retry_after").GetDateTimeOffset());
     }
 }
