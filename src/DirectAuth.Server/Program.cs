@@ -37,14 +37,17 @@ var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
 
 var problems = OptionsValidation.Problems(options).ToList();
-if (problems.Count > 0)
-{
-    foreach (var problem in problems) app.Logger.LogCritical("Configuration error: {Problem}", problem);
-    throw new InvalidOperationException("DirectAuth cannot start: " + string.Join(" ", problems));
-}
+if (problems.Count > 0) return await StartupFailure.ExitAsync(app, problems);
 
-using (var scope = app.Services.CreateScope())
+try
+{
+    using var scope = app.Services.CreateScope();
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+}
+catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+{
+    return await StartupFailure.ExitAsync(app, [$"The database cannot be opened or upgraded: {e.Message}"], StartupFailure.StorageExitCode);
+}
 
 app.UseMiddleware<WireConventionsMiddleware>();
 app.UseDirectAuthRateLimits();
@@ -71,12 +74,20 @@ app.MapManagementOpenApi();
 if (string.IsNullOrEmpty(options.Admin.Token))
     app.Logger.LogWarning("No admin token configured (DIRECTAUTH_ADMIN_TOKEN): the management API refuses every request.");
 
-await app.StartAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (OptionsValidationException e)
+{
+    return await StartupFailure.ExitAsync(app, e.Failures);
+}
 if (demo)
 {
     var baseUrl = options.PublicUrl?.TrimEnd('/') ?? app.Urls.First().Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
     await DemoSetup.RunAsync(app.Services, baseUrl, Console.Out, CancellationToken.None);
 }
 await app.WaitForShutdownAsync();
+return 0;
 
 public partial class Program;

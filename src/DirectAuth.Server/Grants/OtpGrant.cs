@@ -26,9 +26,12 @@ public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutServ
         var (scopes, scopeError) = ScopeRules.ForSignIn(request.Form[Parameters.Scope], request.Context.Server, request.Client);
         if (scopeError is not null) return scopeError;
         var code = request.Form[Parameters.Otp];
-        if (login.Length > 256) return MfaErrors.InvalidOtp;
+        // A code that cannot be one (wrong length, not digits) says nothing about the secret and is not counted.
+        if (login.Length > 256 || !TotpSettings.Default.IsWellFormed(code)) return MfaErrors.InvalidOtp;
 
-        if (await lockout.LockedUntilAsync(login, ct) is not null)
+        // Counted before the code is checked, so parallel guesses cannot get past the limit.
+        var attempt = await lockout.BeginAttemptAsync(login, ct);
+        if (!attempt.Allowed)
         {
             await RecordFailureAsync(request, login, null, "LOCKED_OUT", ct);
             return SignInErrors.LockedOut;
@@ -44,10 +47,8 @@ public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutServ
 
         if (result != TotpResult.Valid)
         {
-            if (result == TotpResult.Malformed) return MfaErrors.InvalidOtp;
-            var lockedNow = await lockout.RecordFailureAsync(login, ct);
             await RecordFailureAsync(request, login, user, result == TotpResult.Invalid && factor is null ? "INVALID_CREDENTIALS" : result.ToString().ToUpperInvariant(), ct);
-            if (lockedNow is null) return MfaErrors.InvalidOtp;
+            if (attempt.LockedUntil is null) return MfaErrors.InvalidOtp;
             await audit.RecordAsync(new AuditEntry(EventTypes.AccountLocked, Outcomes.Success, "Max sign in attempts exceeded")
             {
                 Severity = "WARN", ActorId = user?.Id, ActorAlternateId = login, ActorType = "User", ClientId = request.Client.ClientId,

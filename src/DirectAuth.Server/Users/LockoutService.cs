@@ -79,10 +79,6 @@ public sealed class LockoutService(DirectAuthDb db, TimeProvider clock, IOptions
         return new Attempt(false, null);
     }
 
-    /// <summary>Records a failure of a step that checked its secret itself; returns the lock's end when this failure locked the login.</summary>
-    public async Task<DateTimeOffset?> RecordFailureAsync(string login, CancellationToken ct) =>
-        (await BeginAttemptAsync(login, ct)).LockedUntil;
-
     public Task ResetAsync(string login, CancellationToken ct)
     {
         var key = KeyFor(login);

@@ -86,14 +86,33 @@ public sealed partial class DemoSignInTests
     [Theory]
     [InlineData("DIRECTAUTH_LOCKOUT__MAXFAILURES", "101", "Lockout:MaxFailures must be between 1 and 100")]
     [InlineData("DIRECTAUTH_RATELIMITS__TOKEN__LIMIT", "0", "RateLimits:Token:Limit must be between 1 and 1000000.")]
+    [InlineData("DIRECTAUTH_OUTOFBAND__LIFETIMESECONDS", "3600", "OutOfBand:LifetimeSeconds must be between 30 and 600")]
     public async Task Server_BadSetting_RefusesToStartSayingWhich(string variable, string value, string message)
     {
         await using var server = ServerProcess.Start([], new Dictionary<string, string> { [variable] = value });
 
         var exitCode = await server.WaitForExitAsync(Startup);
 
-        Assert.NotEqual(0, exitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains(message, server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_DatabaseUnreachable_RefusesToStartWithExitCode3()
+    {
+        var closedPort = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start([], new Dictionary<string, string>
+        {
+            ["DIRECTAUTH_STORAGE__PROVIDER"] = "postgres",
+            ["DIRECTAUTH_STORAGE__CONNECTIONSTRING"] = $"Host=127.0.0.1;Port={closedPort};Username=nobody;Database=nothing;Timeout=3",
+        });
+
+        var exitCode = await server.WaitForExitAsync(Startup);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("The database cannot be opened or upgraded", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
     }
 
     private static async Task<string> RunBashAsync(string command)

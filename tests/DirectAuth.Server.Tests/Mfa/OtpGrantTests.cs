@@ -1,3 +1,4 @@
+using DirectAuth.Server.Observability;
 using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.Policies;
 using static DirectAuth.Server.Tests.Mfa.MfaSteps;
@@ -131,6 +132,27 @@ public sealed class OtpGrantTests(ServerFixture server) : IClassFixture<ServerFi
         AssertError(real.Status, real.Body, 400, "invalid_grant",
             "The account is locked after too many failed sign-in attempts. Try again later or ask an administrator to unlock it.");
         Assert.Equal(real.Body.GetRawText(), ghost.Body.GetRawText());
+    }
+
+    private const string Locked = "The account is locked after too many failed sign-in attempts. Try again later or ask an administrator to unlock it.";
+
+    [Fact]
+    public async Task OtpGrant_ThirtyConcurrentGuessesForOneLogin_NoMoreThanTenChecked()
+    {
+        var (client, _, _) = await OtpPrimaryAppAsync();
+        const string login = "otp-race@example.com"; // unknown: the factor's own limit plays no part
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => OtpAsync(client.ClientId, login, "000000")));
+
+        Assert.All(results, r => Assert.Equal(400, r.Status));
+        var descriptions = results.Select(r => r.Body.GetProperty("error_description").GetString()).ToList();
+        // Each attempt is counted before its code is checked: the tenth locks the login, so nine are answered
+        // "wrong code" and the other twenty-one "locked", however the requests interleave.
+        Assert.Equal(9, descriptions.Count(d => d == InvalidOtp));
+        Assert.Equal(21, descriptions.Count(d => d == Locked));
+        var failures = (await server.Factory.AuditEventsAsync(EventTypes.SignIn, login)).Where(e => e.Outcome == Outcomes.Failure).ToList();
+        Assert.Equal(10, failures.Count(e => e.Reason == "INVALID_CREDENTIALS")); // only ten codes were checked
+        Assert.Equal(20, failures.Count(e => e.Reason == "LOCKED_OUT"));
     }
 
     [Fact]
