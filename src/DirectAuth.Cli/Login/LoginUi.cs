@@ -147,6 +147,7 @@ public sealed class LoginUi
                 {
                     ["kind"] = error.Kind.ToString(), ["code"] = error.Code, ["description"] = error.Description,
                     ["status_code"] = error.StatusCode, ["error_id"] = error.ErrorId,
+                    ["retry_after"] = error.RetryAfter?.ToString("O", CultureInfo.InvariantCulture),
                 },
             }.ToJsonString());
             return;
@@ -157,9 +158,12 @@ public sealed class LoginUi
             DirectAuthErrorKind.InvalidCode => "Wrong code",
             DirectAuthErrorKind.Denied => "Sign-in denied",
             DirectAuthErrorKind.Expired => "Sign-in expired",
+            DirectAuthErrorKind.RateLimited => "Too many attempts",
             _ => "Sign-in failed",
         };
-        _console.MarkupLine($"[bold red]✗ {headline}[/]: {Markup.Escape(error.Description)}"
+        // A 429 says when the limit resets (X-Rate-Limit-Reset): a person wants to know how long to wait.
+        var retry = error.RetryAfter is { } at ? $" Try again after {at.ToLocalTime():HH:mm:ss}." : "";
+        _console.MarkupLine($"[bold red]✗ {headline}[/]: {Markup.Escape(error.Description + retry)}"
             + (error.Code is null ? "" : $" [grey]({Markup.Escape(error.Code)}{(error.ErrorId is null ? "" : ", " + Markup.Escape(error.ErrorId))})[/]"));
     }
 
