@@ -17,8 +17,12 @@ public sealed class StartupFailedException(IEnumerable<string> problems, int exi
     public IReadOnlyList<string> Problems { get; } = [.. problems];
     public int ExitCode { get; } = exitCode;
 
-    /// <summary>Makes an unhandled <see cref="StartupFailedException"/> end the process with its reasons and exit code.</summary>
-    public static void ExitCleanlyWhenUnhandled() =>
+    private static int _registered;
+
+    /// <summary>Makes an unhandled <see cref="StartupFailedException"/> end the process with its reasons and exit code (once per process).</summary>
+    public static void ExitCleanlyWhenUnhandled()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 1) return; // in-process hosts (tests) start many servers
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
             if (e.ExceptionObject is not StartupFailedException failure) return;
@@ -26,4 +30,5 @@ public sealed class StartupFailedException(IEnumerable<string> problems, int exi
             Console.Error.Flush();
             Environment.Exit(failure.ExitCode);
         };
+    }
 }

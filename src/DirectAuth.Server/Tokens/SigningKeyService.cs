@@ -84,7 +84,8 @@ public sealed class SigningKeyService(
     {
         for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
+            // A retry reads the keys afresh: forget the ones the lost attempt loaded (and only those).
+            foreach (var stale in db.ChangeTracker.Entries<SigningKey>().ToList()) stale.State = EntityState.Detached;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow();
             var keys = await db.Set<SigningKey>().Where(k => k.ServerId == serverId && k.Status != KeyStatus.Retired).ToListAsync(ct);

@@ -106,22 +106,15 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
     {
         var client = await Server.RegisterClientAsync(OobKit.Grants);
         await Server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:push" } });
-        var login = $"push-cli-{Guid.NewGuid():N}@example.com";
-        var userId = await Server.CreateUserAsync(login);
-        var (_, enrolled) = await OobKit.EnrollPushAsync(Server, userId);
-        var (_, code) = PushDeviceClient.ParseActivation(enrolled.GetProperty("_embedded").GetProperty("activation").GetProperty("activationLink").GetString()!, null);
         // The phone talks to the instance the CLI talks to: that instance delivers the push.
-        using var phoneHttp = new HttpClient();
-        var phone = new PushDeviceClient(phoneHttp, fixture.LoopbackClock);
-        var account = await phone.ActivateAsync(fixture.Origin, code, "test phone", CancellationToken.None);
-        await using var listener = new DeviceListener(phone, account);
-        await listener.NextAsync<StreamConnected>();
+        await using var user = await fixture.PushUserAsync();
+        var (login, listener) = (user.Login, user.Listener);
 
         using var terminal = Terminal.Start($"login --issuer {fixture.Issuer} --client-id {client.ClientId} --flow push --username {login}");
         var shown = (await terminal.WaitForMatchAsync(TapNumber())).Groups[1].Value;
         var screen = terminal.Screen();
         var push = await listener.NextPushAsync(20);
-        await phone.AnswerAsync(account, push.TransactionId, PushDecisions.Approve, shown, CancellationToken.None);
+        await user.AnswerAsync(push, PushDecisions.Approve, shown);
         var exitCode = await terminal.ExitCodeAsync();
 
         Assert.Equal(0, exitCode);
@@ -136,21 +129,15 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
     {
         var client = await Server.RegisterClientAsync(OobKit.Grants);
         await Server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:push" } });
-        var login = $"push-cli-{Guid.NewGuid():N}@example.com";
-        var userId = await Server.CreateUserAsync(login);
-        var (_, enrolled) = await OobKit.EnrollPushAsync(Server, userId);
-        var (_, code) = PushDeviceClient.ParseActivation(enrolled.GetProperty("_embedded").GetProperty("activation").GetProperty("activationLink").GetString()!, null);
-        using var phoneHttp = new HttpClient();
-        var phone = new PushDeviceClient(phoneHttp, fixture.LoopbackClock);
-        var account = await phone.ActivateAsync(fixture.Origin, code, "test phone", CancellationToken.None);
-        await using var listener = new DeviceListener(phone, account);
-        await listener.NextAsync<StreamConnected>();
+        // The phone talks to the instance the CLI talks to: that instance delivers the push.
+        await using var user = await fixture.PushUserAsync();
+        var (login, listener) = (user.Login, user.Listener);
 
         using var terminal = Terminal.Start($"login --issuer {fixture.Issuer} --client-id {client.ClientId} --flow push --username {login}");
         var shown = (await terminal.WaitForMatchAsync(TapNumber())).Groups[1].Value;
         var push = await listener.NextPushAsync(20);
         Assert.Contains(shown, push.Numbers!);
-        await phone.AnswerAsync(account, push.TransactionId, PushDecisions.Approve, push.Numbers!.First(n => n != shown), CancellationToken.None);
+        await user.AnswerAsync(push, PushDecisions.Approve, push.Numbers!.First(n => n != shown));
 
         Assert.Equal(2, await terminal.ExitCodeAsync());
         Assert.Contains("Sign-in denied", terminal.Screen(), StringComparison.Ordinal);

@@ -26,21 +26,6 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
 
     private string Args(string clientId, string extra) => $"login --issuer {fixture.Issuer} --client-id {clientId} {extra}";
 
-    /// <summary>A user whose phone (the device client) is activated on, and listening to, the instance the CLI talks to.</summary>
-    private async Task<(string Login, PushDeviceClient Phone, PushAccount Account, DeviceListener Listener, HttpClient Http)> PushUserAsync()
-    {
-        var login = $"oob-cli-{Guid.NewGuid():N}@example.com";
-        var userId = await Server.CreateUserAsync(login);
-        var (_, enrolled) = await OobKit.EnrollPushAsync(Server, userId);
-        var (_, code) = PushDeviceClient.ParseActivation(enrolled.GetProperty("_embedded").GetProperty("activation").GetProperty("activationLink").GetString()!, null);
-        var http = new HttpClient();
-        var phone = new PushDeviceClient(http, fixture.LoopbackClock);
-        var account = await phone.ActivateAsync(fixture.Origin, code, "test phone", CancellationToken.None);
-        var listener = new DeviceListener(phone, account);
-        await listener.NextAsync<StreamConnected>();
-        return (login, phone, account, listener, http);
-    }
-
     /// <summary>
     /// A user with an active phone factor. The code is sent by the loopback instance, whose clock is its own: it is
     /// brought level with the set-up instance's, so the enrollment text counts as more than 30 s ago there too.
@@ -57,9 +42,8 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
     public async Task Login_PasswordThenPushWithNumberChallenge_MenuNumberTappedSignedInWithMfa()
     {
         var client = await OobKit.RegisterAppAsync(Server, "always", grants: MfaGrants);
-        var (login, phone, account, listener, http) = await PushUserAsync();
-        await using var _ = listener;
-        using var __ = http;
+        await using var user = await fixture.PushUserAsync();
+        var (login, listener) = (user.Login, user.Listener);
         using var terminal = Terminal.Start(Args(client.ClientId, $"--username {login}"));
 
         await terminal.WaitForAsync("Password:");
@@ -72,7 +56,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         var shown = (await terminal.WaitForMatchAsync(TapNumber())).Groups[1].Value;
         var waiting = terminal.Screen();
         var push = await listener.NextPushAsync(20);
-        await phone.AnswerAsync(account, push.TransactionId, PushDecisions.Approve, shown, CancellationToken.None);
+        await user.AnswerAsync(push, PushDecisions.Approve, shown);
         var exitCode = await terminal.ExitCodeAsync();
         var screen = terminal.Screen();
 
@@ -90,9 +74,8 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
     public async Task Login_PasswordThenPushDeniedOnThePhone_DeniedExitCode()
     {
         var client = await OobKit.RegisterAppAsync(Server, "always", grants: MfaGrants);
-        var (login, phone, account, listener, http) = await PushUserAsync();
-        await using var _ = listener;
-        using var __ = http;
+        await using var user = await fixture.PushUserAsync();
+        var (login, listener) = (user.Login, user.Listener);
         using var terminal = Terminal.Start(Args(client.ClientId, $"--username {login} --factor push"));
 
         await terminal.WaitForAsync("Password:");
@@ -100,7 +83,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         terminal.Press("Enter");
         await terminal.WaitForMatchAsync(TapNumber());
         var push = await listener.NextPushAsync(20);
-        await phone.AnswerAsync(account, push.TransactionId, PushDecisions.Deny, null, CancellationToken.None);
+        await user.AnswerAsync(push, PushDecisions.Deny, null);
 
         Assert.Equal(2, await terminal.ExitCodeAsync());
         Assert.Contains("Sign-in denied", terminal.Screen(), StringComparison.Ordinal);

@@ -1,4 +1,7 @@
+using DirectAuth.Cli.Authenticator;
+using DirectAuth.Protocol;
 using DirectAuth.Server.Tests.Infrastructure;
+using DirectAuth.Server.Tests.OutOfBand;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +25,34 @@ public sealed class LoopbackServerFixture : IAsyncLifetime
 
     /// <summary>The loopback instance's clock (it stands still unless a test moves it).</summary>
     public TestClock LoopbackClock => _loopback!.Clock;
+
+    /// <summary>A new user with push enrolled, whose phone (the device client) is activated on, and listening to, the loopback instance.</summary>
+    public async Task<PushPhone> PushUserAsync()
+    {
+        var login = $"push-cli-{Guid.NewGuid():N}@example.com";
+        var userId = await Server.CreateUserAsync(login);
+        var (_, enrolled) = await OobKit.EnrollPushAsync(Server, userId);
+        var (_, code) = PushDeviceClient.ParseActivation(enrolled.GetProperty("_embedded").GetProperty("activation").GetProperty("activationLink").GetString()!, null);
+        var http = new HttpClient();
+        var phone = new PushDeviceClient(http, LoopbackClock);
+        var account = await phone.ActivateAsync(Origin, code, "test phone", CancellationToken.None);
+        var listener = new DeviceListener(phone, account);
+        await listener.NextAsync<StreamConnected>();
+        return new PushPhone(login, phone, account, listener, http);
+    }
+
+    /// <summary>The user's login and their phone; disposing it disconnects the phone.</summary>
+    public sealed record PushPhone(string Login, PushDeviceClient Phone, PushAccount Account, DeviceListener Listener, HttpClient Http) : IAsyncDisposable
+    {
+        public Task AnswerAsync(PushNotification push, string decision, string? number) =>
+            Phone.AnswerAsync(Account, push.TransactionId, decision, number, CancellationToken.None);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Listener.DisposeAsync();
+            Http.Dispose();
+        }
+    }
 
     public async Task InitializeAsync()
     {

@@ -9,7 +9,7 @@ namespace DirectAuth.Client.Tests.RealServer;
 /// </summary>
 public sealed class MfaPhoneFlowTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private const string WrongCodeDescription = "The 'otp' provided is either empty or incorrect. Use the correct OTP and try again.";
+    private const string WrongCodeDescription = DirectAuth.Server.Tests.Phone.PhoneSignIn.WrongCodeDescription;
 
     public static TheoryData<Factor> PhoneFactors => new() { Factor.Sms, Factor.Voice };
 

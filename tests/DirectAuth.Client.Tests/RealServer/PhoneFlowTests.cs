@@ -10,7 +10,7 @@ namespace DirectAuth.Client.Tests.RealServer;
 /// </summary>
 public sealed class PhoneFlowTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private const string WrongCodeDescription = "The 'otp' provided is either empty or incorrect. Use the correct OTP and try again.";
+    private const string WrongCodeDescription = DirectAuth.Server.Tests.Phone.PhoneSignIn.WrongCodeDescription;
 
     public static TheoryData<OobChannel> Channels => new() { OobChannel.Sms, OobChannel.Voice };
 

@@ -1,14 +1,14 @@
-using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Tests.Infrastructure;
+using DirectAuth.Server.Tests.Phone;
 
 namespace DirectAuth.Client.Tests.RealServer;
 
 /// <summary>
-/// Phone (SMS and voice) set-up and the user's phone, through the server's public surfaces only: the management
-/// API enrolls and activates the factor, and the outbox API (<c>GET /api/v1/outbox</c>) is what the phone received.
+/// Phone (SMS and voice) set-up and the user's phone, through the server's public surfaces only (the server
+/// tests' <see cref="PhoneSteps"/>): the management API enrolls and activates the factor, and the outbox API
+/// (<c>GET /api/v1/outbox</c>) is what the phone received.
 /// </summary>
 public static class PhoneKit
 {
@@ -24,29 +24,14 @@ public static class PhoneKit
     /// </summary>
     public static async Task<PhoneUser> CreateUserAsync(ServerFixture server, string factorType)
     {
-        var login = $"phone-{Guid.NewGuid():N}@example.com";
-        var userId = await server.CreateUserAsync(login);
-        var phone = "+1555" + RandomNumberGenerator.GetInt32(1_000_000, 10_000_000);
-        using var admin = server.Admin();
-        var (status, factor) = await ServerFixture.ReadAsync(await admin.PostAsJsonAsync($"/api/v1/users/{userId}/factors",
-            new { factorType, provider = "OKTA", profile = new { phoneNumber = phone } }));
-        Assert.True(status == 200, $"enrolling {factorType}: {status} {factor}");
-        var activation = await LatestMessageAsync(server, phone);
-        Assert.Equal("enrollment", activation.GetProperty("purpose").GetString());
-        var (activated, body) = await ServerFixture.ReadAsync(await admin.PostAsJsonAsync(
-            $"/api/v1/users/{userId}/factors/{factor.GetProperty("id").GetString()}/lifecycle/activate",
-            new { passCode = activation.GetProperty("code").GetString() }));
-        Assert.True(activated == 200, $"activating {factorType}: {activated} {body}");
-        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        var (userId, login, phone) = await PhoneSignIn.UserAsync(server, "phone", factorType);
         return new PhoneUser(userId, login, phone);
     }
 
     /// <summary>The newest message the phone received (SMS text or call), as the outbox API lists it.</summary>
     public static async Task<JsonElement> LatestMessageAsync(ServerFixture server, string phone)
     {
-        using var admin = server.Admin();
-        var (status, messages) = await ServerFixture.ReadAsync(await admin.GetAsync($"/api/v1/outbox?phone={Uri.EscapeDataString(phone)}&limit=1"));
-        Assert.Equal(200, status);
+        var messages = await PhoneSteps.OutboxAsync(server, phone, 1);
         Assert.Equal(1, messages.GetArrayLength());
         return messages[0];
     }
@@ -62,5 +47,5 @@ public static class PhoneKit
         return code;
     }
 
-    public static string WrongCode(string right) => right == "000000" ? "111111" : "000000";
+    public static string WrongCode(string right) => PhoneSteps.WrongCode(right);
 }
