@@ -14,7 +14,7 @@ namespace DirectAuth.Server.ClientAuthentication;
 /// body), <c>client_secret_basic</c>, <c>client_secret_post</c> or <c>private_key_jwt</c>. More than one
 /// method is <c>400 invalid_request</c>; anything wrong with the credentials is <c>401 invalid_client</c>.
 /// </summary>
-public sealed class ClientAuthenticator(PreparedLookup<Application> applications, IServiceProvider services)
+public sealed class ClientAuthenticator(ApplicationCache applications, IServiceProvider services)
 {
     // Resolved when needed: a public client's request (every poll of an out-of-band sign-in) needs neither,
     // and both would take a database context from the pool.
@@ -91,7 +91,7 @@ public sealed class ClientAuthenticator(PreparedLookup<Application> applications
     private async Task<Application?> FindAsync(string clientId, CancellationToken ct)
     {
         if (clientId.Length > 200 || clientId.Contains('\0', StringComparison.Ordinal)) return null;
-        var client = await applications.FindAsync(clientId, ct); // every token request, every poll: a prepared read
+        var client = await applications.FindAsync(clientId, ct); // every token request, every poll
         return client is { Status: "ACTIVE" } ? client : null;
     }
 

@@ -40,6 +40,7 @@ public static class ServiceRegistration
         services.AddSingleton<TokenGrantFactory>();
         services.AddSingleton<Endpoints.DiscoveryDocuments>();
         services.AddPreparedLookup<Applications.Application>(nameof(Applications.Application.ClientId));
+        services.AddSingleton<Applications.ApplicationCache>();
         services.AddScoped<ITokenGrant, PasswordGrant>();
         services.AddScoped<ITokenGrant, RefreshTokenGrant>();
         services.AddScoped<ITokenGrant, ClientCredentialsGrant>();

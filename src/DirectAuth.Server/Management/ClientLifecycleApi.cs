@@ -25,7 +25,7 @@ public static class ClientLifecycleApi
         clients.MapPost("/{clientId}/lifecycle/activate", ActivateAsync).WithSummary("Activate a deactivated client");
     }
 
-    private static async Task<IResult> NewSecretAsync(string clientId, HttpContext http, DirectAuthDb db, TimeProvider clock, AuditLog audit)
+    private static async Task<IResult> NewSecretAsync(string clientId, HttpContext http, DirectAuthDb db, TimeProvider clock, AuditLog audit, ApplicationCache clients)
     {
         var ct = http.RequestAborted;
         var app = await ClientRegistrationApi.FindAsync(db, clientId, ct);
@@ -37,11 +37,12 @@ public static class ClientLifecycleApi
         app.ClientSecretHash = Secrets.Hash(secret);
         app.LastUpdated = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        clients.Forget();
         await audit.RecordAsync(ClientRegistrationApi.Audit(EventTypes.AppSecretRotated, "Generate new client secret", app), ct);
         return new JsonBodyResult(ClientRegistrationApi.Represent(app, secret));
     }
 
-    private static async Task<IResult> DeactivateAsync(string clientId, HttpContext http, DirectAuthDb db, TimeProvider clock, AuditLog audit)
+    private static async Task<IResult> DeactivateAsync(string clientId, HttpContext http, DirectAuthDb db, TimeProvider clock, AuditLog audit, ApplicationCache clients)
     {
         var ct = http.RequestAborted;
         var app = await ClientRegistrationApi.FindAsync(db, clientId, ct);
@@ -51,6 +52,7 @@ public static class ClientLifecycleApi
         app.Status = Inactive;
         app.LastUpdated = now;
         await db.SaveChangesAsync(ct);
+        clients.Forget();
         var revoked = await db.Set<RefreshToken>().Where(t => t.ClientId == app.ClientId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
         await audit.RecordAsync(ClientRegistrationApi.Audit(EventTypes.AppDeactivated, "Deactivate OAuth client", app) with
@@ -60,7 +62,7 @@ public static class ClientLifecycleApi
         return new JsonBodyResult(ClientRegistrationApi.Represent(app, null));
     }
 
-    private static async Task<IResult> ActivateAsync(string clientId, HttpContext http, DirectAuthDb db, TimeProvider clock, AuditLog audit)
+    private static async Task<IResult> ActivateAsync(string clientId, HttpContext http, DirectAuthDb db, TimeProvider clock, AuditLog audit, ApplicationCache clients)
     {
         var ct = http.RequestAborted;
         var app = await ClientRegistrationApi.FindAsync(db, clientId, ct);
@@ -69,6 +71,7 @@ public static class ClientLifecycleApi
         app.Status = Active;
         app.LastUpdated = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        clients.Forget();
         await audit.RecordAsync(ClientRegistrationApi.Audit(EventTypes.AppActivated, "Activate OAuth client", app), ct);
         return new JsonBodyResult(ClientRegistrationApi.Represent(app, null));
     }

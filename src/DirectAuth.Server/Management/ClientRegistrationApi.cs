@@ -74,7 +74,8 @@ public static class ClientRegistrationApi
     }
 
     private static async Task<IResult> UpdateAsync(
-        string clientId, HttpContext http, JsonBody body, DirectAuthDb db, TimeProvider clock, AuditLog audit, IEnumerable<ITokenGrant> grants)
+        string clientId, HttpContext http, JsonBody body, DirectAuthDb db, TimeProvider clock, AuditLog audit, IEnumerable<ITokenGrant> grants,
+        ApplicationCache clients)
     {
         var ct = http.RequestAborted;
         var app = await FindAsync(db, clientId, ct);
@@ -117,6 +118,7 @@ public static class ClientRegistrationApi
         app.Jwks = metadata.Jwks;
         app.LastUpdated = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        clients.Forget();
         await audit.RecordAsync(Audit(EventTypes.AppUpdated, "Update OAuth client", app) with
         {
             Details = new Dictionary<string, string> { ["changed"] = string.Join(' ', changed), ["newSecret"] = secret is null ? "false" : "true" },
@@ -136,13 +138,14 @@ public static class ClientRegistrationApi
         return new JsonBodyResult(apps.Select(a => Represent(a, null)).ToList());
     }
 
-    private static async Task<IResult> DeleteAsync(string clientId, HttpContext http, DirectAuthDb db, AuditLog audit)
+    private static async Task<IResult> DeleteAsync(string clientId, HttpContext http, DirectAuthDb db, AuditLog audit, ApplicationCache clients)
     {
         var app = await FindAsync(db, clientId, http.RequestAborted);
         if (app is null) return NotFound(clientId);
         await db.Set<Tokens.RefreshToken>().Where(t => t.ClientId == clientId).ExecuteDeleteAsync(http.RequestAborted);
         db.Remove(app);
         await db.SaveChangesAsync(http.RequestAborted);
+        clients.Forget();
         await audit.RecordAsync(Audit(EventTypes.AppDeleted, "Delete OAuth client", app), http.RequestAborted);
         return Results.NoContent();
     }

@@ -20,6 +20,7 @@ namespace DirectAuth.Server.Storage;
 public sealed class PreparedLookup<T> : IDisposable where T : class
 {
     private const int MaxIdleSqlite = 32;
+    private const long MmapBytes = 1L << 30;
     private readonly StorageSettings _storage;
     private readonly string _sql;
     private readonly Func<DbDataReader, T> _materialize;
@@ -71,15 +72,16 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
     }
 
     /// <summary>
-    /// Compiles <c>reader =&gt; new T { Column0 = ..., ... }</c>: each non-null column read as its provider type
-    /// and passed through the property's EF value converter (e.g. SQLite's binary DateTimeOffset), as EF would.
+    /// Compiles <c>reader =&gt; new T { Column0 = ..., ... }</c>: each column read as its provider type and
+    /// passed through the property's EF value converter (e.g. SQLite's binary DateTimeOffset), as EF would.
+    /// Strings and byte arrays are read with the non-generic getters (the generic one is shared code for
+    /// reference types and tests the type at run time), and only nullable columns are tested for NULL.
     /// </summary>
     private static Func<DbDataReader, T> Materializer(List<IProperty> properties)
     {
         var reader = Expression.Parameter(typeof(DbDataReader), "reader");
         var row = Expression.Variable(typeof(T), "row");
         var isNull = typeof(DbDataReader).GetMethod(nameof(DbDataReader.IsDBNull), [typeof(int)])!;
-        var getField = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetFieldValue), [typeof(int)])!;
         var body = new List<Expression> { Expression.Assign(row, Expression.New(typeof(T))) };
         for (var i = 0; i < properties.Count; i++)
         {
@@ -88,17 +90,25 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
             var providerType = converter?.ProviderClrType ?? property.ClrType;
             providerType = Nullable.GetUnderlyingType(providerType) ?? providerType;
             var ordinal = Expression.Constant(i);
-            Expression value = Expression.Call(reader, getField.MakeGenericMethod(providerType), ordinal);
+            var value = Read(reader, providerType, ordinal);
             if (converter is not null)
             {
                 var fromProvider = converter.ConvertFromProviderExpression;
                 value = Expression.Invoke(fromProvider, Expression.Convert(value, fromProvider.Parameters[0].Type));
             }
-            body.Add(Expression.IfThen(Expression.Not(Expression.Call(reader, isNull, ordinal)),
-                Expression.Assign(Expression.Property(row, property.PropertyInfo!), Expression.Convert(value, property.ClrType))));
+            Expression assign = Expression.Assign(Expression.Property(row, property.PropertyInfo!), Expression.Convert(value, property.ClrType));
+            body.Add(property.IsNullable ? Expression.IfThen(Expression.Not(Expression.Call(reader, isNull, ordinal)), assign) : assign);
         }
         body.Add(row);
         return Expression.Lambda<Func<DbDataReader, T>>(Expression.Block([row], body), reader).Compile();
+    }
+
+    private static Expression Read(ParameterExpression reader, Type type, ConstantExpression ordinal)
+    {
+        if (type == typeof(string)) return Expression.Call(reader, typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetString), [typeof(int)])!, ordinal);
+        if (type == typeof(byte[])) return Expression.Convert(Expression.Call(reader, typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetValue), [typeof(int)])!, ordinal), type);
+        var getField = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetFieldValue), [typeof(int)])!;
+        return Expression.Call(reader, getField.MakeGenericMethod(type), ordinal);
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
@@ -107,6 +117,14 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
     {
         var connection = new SqliteConnection(_storage.ConnectionString);
         connection.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            // Pages are read straight from the operating system's file cache instead of being copied into
+            // each connection's own page cache by a read() call: the lookups pick rows at random from tables
+            // that outgrow a per-connection cache. These connections only read.
+            pragma.CommandText = $"PRAGMA mmap_size = {MmapBytes}";
+            pragma.ExecuteNonQuery();
+        }
         var command = connection.CreateCommand();
         command.CommandText = _sql;
         command.Parameters.Add(new SqliteParameter("@key", null));

@@ -28,6 +28,7 @@ public static class StorageSetup
         {
             var options = sp.GetRequiredService<IOptions<DirectAuthOptions>>().Value.Storage;
             var provider = ParseProvider(options.Provider);
+            if (provider == StorageProvider.Sqlite) SqliteConnectionSetup.ConfigureProcess();
             return new StorageSettings(provider, ConnectionString(options, provider));
         });
         services.AddDbContextPool<DirectAuthDb>((sp, db) =>

@@ -83,4 +83,29 @@ public sealed class ScaleOutTests
             Directory.Delete(states, recursive: true);
         }
     }
+
+    [PostgresFact]
+    public async Task ScaleOut_ClientDeactivatedThroughOneInstance_TheOtherRefusesItWithinItsCacheLifetime()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var a = await ServerProcess.StartAsync(database);
+        await using var b = await ServerProcess.StartAsync(database);
+        var clientId = await PushAppAsync(a, "never");
+        // B authenticates the client, and so keeps it: the poll is refused for its unknown code, not its client.
+        var (known, knownBody) = await PollAsync(b, clientId, "no-such-code");
+        Assert.True(known == 403, knownBody.ToString());
+
+        using var admin = a.Admin();
+        Assert.True((await admin.PostAsync($"/oauth2/v1/clients/{clientId}/lifecycle/deactivate", null)).IsSuccessStatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (status, body) = await PollAsync(b, clientId, "no-such-code");
+        while (status != 401 && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+            (status, body) = await PollAsync(b, clientId, "no-such-code");
+        }
+        // The wait is bounded at ten times the one-second lifetime: this shows the change arrives, not how fast.
+        Assert.Equal((401, "invalid_client"), (status, body.GetProperty("error").GetString()));
+    }
 }
