@@ -39,8 +39,11 @@ public sealed class PreparedLookup<T> : IDisposable where T : class
         _sql = $"SELECT {string.Join(", ", properties.Select(p => Quote(p.GetColumnName(table)!)))} FROM {Quote(table.Name)} WHERE {Quote(key)} = {parameter}";
         if (storage.Provider == StorageProvider.Postgres)
             // These connections only ever run this one SELECT and change no session state, so resetting them
-            // when they go back to the pool (an extra statement on the next use) is pure cost.
-            _postgres = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(storage.ConnectionString) { MaxAutoPrepare = 16, NoResetOnClose = true }.ConnectionString);
+            // when they go back to the pool (an extra statement on the next use) is pure cost. Multiplexing
+            // sends the lookups of concurrent requests down a few connections together: measured on the OOB
+            // poll, 10 400 -> 15 500 polls/s and 76 -> 58 µs of CPU each. Npgsql's main branch has since
+            // removed multiplexing (npgsql#6457); a version without it needs this flag gone, nothing else.
+            _postgres = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(storage.ConnectionString) { MaxAutoPrepare = 16, NoResetOnClose = true, Multiplexing = true }.ConnectionString);
     }
 
     public async Task<T?> FindAsync(object key, CancellationToken ct)
