@@ -58,17 +58,9 @@ public sealed class LockoutService(DirectAuthDb db, TimeProvider clock, IOptions
 
             if (row is null)
             {
-                db.Add(new SignInThrottle { Key = key, Failures = failures, Lockouts = lockouts, LockedUntil = until, LastFailure = now });
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                    return new Attempt(true, until);
-                }
-                catch (DbUpdateException)
-                {
-                    db.ChangeTracker.Clear(); // another attempt created the row first: go round again
-                    continue;
-                }
+                // Of concurrent first attempts exactly one inserts; the others go round again and update.
+                if (await InsertIfAbsentAsync(key, failures, lockouts, until, now, ct)) return new Attempt(true, until);
+                continue;
             }
 
             var updated = await set.Where(t => t.Key == key && t.Failures == row.Failures && t.Lockouts == row.Lockouts)
@@ -77,6 +69,23 @@ public sealed class LockoutService(DirectAuthDb db, TimeProvider clock, IOptions
             if (updated == 1) return new Attempt(true, until);
         }
         return new Attempt(false, null);
+    }
+
+    /// <summary>
+    /// <c>INSERT ... ON CONFLICT DO NOTHING</c> (SQLite and PostgreSQL alike): losing the race is an answer,
+    /// not an exception for EF to log as a failed save. Times go through the model's value converters, so
+    /// they are stored exactly as EF stores them.
+    /// </summary>
+    private async Task<bool> InsertIfAbsentAsync(string key, int failures, int lockouts, DateTimeOffset? until, DateTimeOffset now, CancellationToken ct)
+    {
+        var entity = db.Model.FindEntityType(typeof(SignInThrottle))!;
+        object? Stored(string property, object? value) =>
+            value is null ? null : entity.FindProperty(property)!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
+        var lockedUntil = Stored(nameof(SignInThrottle.LockedUntil), until);
+        var lastFailure = Stored(nameof(SignInThrottle.LastFailure), now);
+        var inserted = await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO \"sign_in_throttles\" (\"key\", \"failures\", \"lockouts\", \"locked_until\", \"last_failure\") VALUES ({key}, {failures}, {lockouts}, {lockedUntil}, {lastFailure}) ON CONFLICT (\"key\") DO NOTHING", ct);
+        return inserted == 1;
     }
 
     public Task ResetAsync(string login, CancellationToken ct)
