@@ -5,7 +5,6 @@ using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
-using DirectAuth.Server.Storage;
 
 namespace DirectAuth.Server.ClientAuthentication;
 
