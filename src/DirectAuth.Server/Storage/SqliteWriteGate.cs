@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace DirectAuth.Server.Storage;
@@ -9,31 +10,65 @@ namespace DirectAuth.Server.Storage;
 /// sleeping and retrying — under concurrent sign-ins that turns milliseconds into seconds. This gate makes
 /// the writers of this process queue instead (asynchronously, first come first served): a transaction holds
 /// it from BEGIN to COMMIT/ROLLBACK, a write outside a transaction for the statement. Reads never wait (WAL).
-/// If the gate is not free within <see cref="MaxWait"/> the write goes ahead anyway and SQLite's own
-/// locking decides, so a mistake here can slow a request down but never deadlock it.
+/// Every way a write can end gives the gate back: commit, rollback, a failed or cancelled statement, a BEGIN
+/// that fails or is cancelled after the gate was given, the connection closed or disposed. Under those, a
+/// waiter checks every <see cref="StaleCheck"/> whether the holder's write has ended unreported (connection
+/// closed, or SQLite out of the holder's transaction) and takes the gate back. If a live holder keeps it past
+/// <see cref="MaxWait"/> the write goes ahead anyway and SQLite's own locking decides: never a deadlock.
 /// </summary>
 public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StaleCheck = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = new();
 
+    /// <summary>True when no writer holds the gate (for diagnostics and tests).</summary>
+    public bool IsFree => _gate.CurrentCount == 1;
+
     private sealed class Holder
     {
-        public bool Held;
+        public int Held; // 1 while this connection holds the gate; exchanged atomically so it is released once
+        public bool InTransaction; // set once BEGIN has run
     }
 
+    private (DbConnection Connection, Holder Holder)? _owner;
+
+    // The gate is taken before BEGIN, and BEGIN is run here so that a BEGIN that fails or is cancelled after
+    // the gate was given (EF reports neither to an interceptor) gives it back.
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
+        if (result.HasResult) return result;
         await AcquireAsync(connection, cancellationToken);
-        return result;
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken);
+            MarkInTransaction(connection);
+            return InterceptionResult<DbTransaction>.SuppressWithResult(transaction);
+        }
+        catch
+        {
+            Release(connection);
+            throw;
+        }
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
+        if (result.HasResult) return result;
         Acquire(connection);
-        return result;
+        try
+        {
+            var transaction = connection.BeginTransaction(eventData.IsolationLevel);
+            MarkInTransaction(connection);
+            return InterceptionResult<DbTransaction>.SuppressWithResult(transaction);
+        }
+        catch
+        {
+            Release(connection);
+            throw;
+        }
     }
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => Released(transaction.Connection);
@@ -43,9 +78,21 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) => Released(transaction.Connection);
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(transaction.Connection);
 
-    // A transaction disposed without commit or rollback ends when EF closes its connection.
+    // A transaction disposed without commit or rollback ends when EF closes (or disposes) its connection.
     public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData) => Released(connection);
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+
+    public ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return result;
+    }
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
@@ -115,6 +162,18 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
         if (command.Transaction is null) Release(command.Connection);
     }
 
+    // A cancelled command is reported here, not to CommandFailed.
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (command.Transaction is null) Release(command.Connection);
+        return Task.CompletedTask;
+    }
+
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData)
+    {
+        if (command.Transaction is null) Release(command.Connection);
+    }
+
     private static bool IsAutocommitWrite(DbCommand command)
     {
         if (command.Transaction is not null || command.Connection is null) return false;
@@ -126,17 +185,58 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     private async Task AcquireAsync(DbConnection connection, CancellationToken ct)
     {
         var holder = _holders.GetOrCreateValue(connection);
-        if (holder.Held) return;
-        if (await _gate.WaitAsync(MaxWait, ct)) holder.Held = true;
-        else logger.LogWarning("SQLite write gate not free after {Seconds} s; writing without it", MaxWait.TotalSeconds);
+        if (holder.Held == 1) return;
+        for (var waited = TimeSpan.Zero; !await _gate.WaitAsync(StaleCheck, ct); waited += StaleCheck)
+            if (!ReclaimedFromStaleOwner() && waited >= MaxWait) { WarnWritingWithout(); return; }
+        Take(connection, holder);
     }
 
     private void Acquire(DbConnection connection)
     {
         var holder = _holders.GetOrCreateValue(connection);
-        if (holder.Held) return;
-        if (_gate.Wait(MaxWait)) holder.Held = true;
-        else logger.LogWarning("SQLite write gate not free after {Seconds} s; writing without it", MaxWait.TotalSeconds);
+        if (holder.Held == 1) return;
+        for (var waited = TimeSpan.Zero; !_gate.Wait(StaleCheck); waited += StaleCheck)
+            if (!ReclaimedFromStaleOwner() && waited >= MaxWait) { WarnWritingWithout(); return; }
+        Take(connection, holder);
+    }
+
+    private void Take(DbConnection connection, Holder holder)
+    {
+        holder.Held = 1;
+        _owner = (connection, holder);
+    }
+
+    private void WarnWritingWithout() =>
+        logger.LogError("SQLite write gate not free after {Seconds} s and its holder is still writing; writing without it", MaxWait.TotalSeconds);
+
+    /// <summary>
+    /// The safety net under the events above: if the gate's holder is closed, or held it for a transaction
+    /// that SQLite says has ended, nothing will give the gate back, so the waiter takes it back.
+    /// </summary>
+    private bool ReclaimedFromStaleOwner()
+    {
+        if (_owner is not var (connection, holder) || holder.Held == 0 || !IsStale(connection, holder)) return false;
+        logger.LogWarning("SQLite write gate was held by a connection whose write had ended; released");
+        Release(connection);
+        return true;
+    }
+
+    private static bool IsStale(DbConnection connection, Holder holder)
+    {
+        try
+        {
+            if (connection.State != System.Data.ConnectionState.Open) return true;
+            return holder.InTransaction && connection is SqliteConnection { Handle: { } handle } && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    private void MarkInTransaction(DbConnection connection)
+    {
+        if (_holders.TryGetValue(connection, out var holder) && holder.Held == 1) holder.InTransaction = true;
     }
 
     private Task Released(DbConnection? connection)
@@ -147,8 +247,8 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
 
     private void Release(DbConnection? connection)
     {
-        if (connection is null || !_holders.TryGetValue(connection, out var holder) || !holder.Held) return;
-        holder.Held = false;
-        _gate.Release();
+        if (connection is null || !_holders.TryGetValue(connection, out var holder)) return;
+        holder.InTransaction = false;
+        if (Interlocked.Exchange(ref holder.Held, 0) == 1) _gate.Release();
     }
 }
