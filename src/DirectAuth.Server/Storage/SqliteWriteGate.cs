@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -22,14 +23,21 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     private static readonly TimeSpan StaleCheck = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, Holder> _holders = new();
+    private readonly ConditionalWeakTable<DbTransaction, DbConnection> _transactions = new();
 
     /// <summary>True when no writer holds the gate (for diagnostics and tests).</summary>
     public bool IsFree => _gate.CurrentCount == 1;
+
+    /// <summary>How often a waiter had to take the gate back from a holder whose end went unreported.</summary>
+    public long TakenBack => Interlocked.Read(ref _takenBack);
+
+    private long _takenBack;
 
     private sealed class Holder
     {
         public int Held; // 1 while this connection holds the gate; exchanged atomically so it is released once
         public bool InTransaction; // set once BEGIN has run
+        public long Since; // when the gate was taken (Stopwatch timestamp)
     }
 
     private (DbConnection Connection, Holder Holder)? _owner;
@@ -44,7 +52,7 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
         try
         {
             var transaction = await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken);
-            MarkInTransaction(connection);
+            MarkInTransaction(connection, transaction);
             return InterceptionResult<DbTransaction>.SuppressWithResult(transaction);
         }
         catch
@@ -61,7 +69,7 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
         try
         {
             var transaction = connection.BeginTransaction(eventData.IsolationLevel);
-            MarkInTransaction(connection);
+            MarkInTransaction(connection, transaction);
             return InterceptionResult<DbTransaction>.SuppressWithResult(transaction);
         }
         catch
@@ -71,12 +79,17 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
         }
     }
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => Released(transaction.Connection);
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(transaction.Connection);
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => Released(transaction.Connection);
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(transaction.Connection);
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) => Released(transaction.Connection);
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(transaction.Connection);
+    // A finished SqliteTransaction no longer knows its connection (Connection is null after COMMIT or
+    // ROLLBACK), so the gate remembers which connection each transaction it began belongs to.
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => Released(ConnectionOf(transaction));
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(ConnectionOf(transaction));
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => Released(ConnectionOf(transaction));
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(ConnectionOf(transaction));
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) => Released(ConnectionOf(transaction));
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(ConnectionOf(transaction));
+
+    private DbConnection? ConnectionOf(DbTransaction transaction) =>
+        transaction.Connection ?? (_transactions.TryGetValue(transaction, out var connection) ? connection : null);
 
     // A transaction disposed without commit or rollback ends when EF closes (or disposes) its connection.
     public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData) => Released(connection);
@@ -203,6 +216,7 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     private void Take(DbConnection connection, Holder holder)
     {
         holder.Held = 1;
+        holder.Since = Stopwatch.GetTimestamp();
         _owner = (connection, holder);
     }
 
@@ -216,8 +230,10 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     private bool ReclaimedFromStaleOwner()
     {
         if (_owner is not var (connection, holder) || holder.Held == 0 || !IsStale(connection, holder)) return false;
-        logger.LogWarning("SQLite write gate was held by a connection whose write had ended; released");
+        logger.LogWarning("SQLite write gate taken back after {Ms} ms from a connection whose write had ended unreported ({State}, {What})",
+            (long)Stopwatch.GetElapsedTime(holder.Since).TotalMilliseconds, connection.State, holder.InTransaction ? "transaction ended" : "autocommit write");
         Release(connection);
+        Interlocked.Increment(ref _takenBack);
         return true;
     }
 
@@ -234,8 +250,9 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
         }
     }
 
-    private void MarkInTransaction(DbConnection connection)
+    private void MarkInTransaction(DbConnection connection, DbTransaction transaction)
     {
+        _transactions.AddOrUpdate(transaction, connection);
         if (_holders.TryGetValue(connection, out var holder) && holder.Held == 1) holder.InTransaction = true;
     }
 

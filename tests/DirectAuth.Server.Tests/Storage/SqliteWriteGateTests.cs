@@ -122,6 +122,57 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         await AssertWritesFlowAsync();
     }
 
+    /// <summary>
+    /// Many concurrent sign-ins and refreshes, the write mix of a busy server: every write gives the gate back
+    /// through its own end, so no waiter ever has to take it back.
+    /// </summary>
+    [SqliteFact]
+    public async Task ConcurrentRefreshes_EveryWriteReleasesTheGateItself()
+    {
+        var client = await server.RegisterClientAsync();
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 12).Select(async n =>
+        {
+            await server.CreateUserAsync($"gate{n}@example.com");
+            var (status, body) = await server.PasswordGrantAsync(client.ClientId, $"gate{n}@example.com", ServerFixture.DefaultPassword);
+            Assert.True(status == 200, $"sign-in: {status} {body}");
+            return body.GetProperty("refresh_token").GetString()!;
+        }));
+        await Task.WhenAll(tokens.Select(async token =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var (status, body) = await ServerFixture.ReadAsync(await server.PostFormAsync("/oauth2/default/v1/token",
+                    ("grant_type", "refresh_token"), ("client_id", client.ClientId), ("refresh_token", token)));
+                Assert.True(status == 200, $"refresh {i}: {status} {body}");
+                token = body.GetProperty("refresh_token").GetString()!;
+            }
+        }));
+        Assert.Equal(0, Gate.TakenBack);
+        Assert.True(Gate.IsFree);
+    }
+
+    /// <summary>A committed transaction gives the gate back at COMMIT, not only when its connection closes.</summary>
+    [SqliteFact]
+    public async Task Transaction_Committed_ReleasesGateBeforeTheConnectionCloses()
+    {
+        await using var scope = server.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DirectAuthDb>();
+        await db.Database.OpenConnectionAsync();
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync(NoOpWrite);
+            Assert.False(Gate.IsFree);
+            await tx.CommitAsync();
+            Assert.True(Gate.IsFree, "the gate is still held after COMMIT");
+        }
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            await tx.RollbackAsync();
+            Assert.True(Gate.IsFree, "the gate is still held after ROLLBACK");
+        }
+        await AssertWritesFlowAsync();
+    }
+
     [Fact]
     public async Task AutocommitWrite_Fails_ReleasesGate()
     {
