@@ -15,7 +15,8 @@ namespace DirectAuth.Server.Grants;
 /// <c>grant_type=refresh_token</c> with rotation. The presented token is consumed by an atomic
 /// conditional update, so of two simultaneous refreshes with one token exactly one wins; the other is
 /// a reuse. A reuse revokes the whole family, unless it comes within <c>Tokens:RefreshReuseGraceSeconds</c>
-/// of the rotation (then it is only refused). Consuming and issuing the successor share a transaction.
+/// of the rotation (then it is only refused). The new tokens are signed first; consuming the presented token,
+/// storing its successor and the audit record then share one short transaction.
 /// </summary>
 public sealed class RefreshTokenGrant(DirectAuthDb db, TokenIssuer issuer, AuditLog audit, TimeProvider clock, IOptions<DirectAuthOptions> options) : ITokenGrant
 {
@@ -49,17 +50,7 @@ public sealed class RefreshTokenGrant(DirectAuthDb db, TokenIssuer issuer, Audit
         var user = token.UserId is null ? null : await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, ct);
         if (user is not { Status: UserStatus.Active }) return Invalid;
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var consumed = await db.Set<RefreshToken>()
-            .Where(t => t.Id == token.Id && t.ConsumedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), ct);
-        if (consumed == 0)
-        {
-            await tx.RollbackAsync(ct);
-            var current = await db.Set<RefreshToken>().AsNoTracking().FirstAsync(t => t.Id == token.Id, ct);
-            return current.ConsumedAt is null ? Invalid : await ReuseAsync(request, current, now, ct);
-        }
-
+        // Signed before the write transaction, which then holds only the rows: consume, successor, audit.
         var tokens = await issuer.IssueAsync(new TokenGrantRequest(request.Context, request.Client, user, scopes)
         {
             Amr = token.Amr.Split(' ', StringSplitOptions.RemoveEmptyEntries),
@@ -67,6 +58,19 @@ public sealed class RefreshTokenGrant(DirectAuthDb db, TokenIssuer issuer, Audit
             AuthTime = token.AuthTime,
             RotatedFrom = token,
         }, ct);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var consumed = await db.Set<RefreshToken>()
+            .Where(t => t.Id == token.Id && t.ConsumedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), ct);
+        if (consumed == 0)
+        {
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear(); // the successor that was not issued
+            var current = await db.Set<RefreshToken>().AsNoTracking().FirstAsync(t => t.Id == token.Id, ct);
+            return current.ConsumedAt is null ? Invalid : await ReuseAsync(request, current, now, ct);
+        }
+
         await audit.RecordAsync(TokenAudit.Granted(request, user, scopes, tokens), ct);
         await tx.CommitAsync(ct);
         return GrantOutcome.Success(tokens);

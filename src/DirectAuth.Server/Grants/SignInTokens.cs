@@ -4,7 +4,10 @@ using DirectAuth.Server.Users;
 
 namespace DirectAuth.Server.Grants;
 
-/// <summary>Issues the tokens of a finished user sign-in and records it in the system log.</summary>
+/// <summary>
+/// Issues the tokens of a finished user sign-in and records it in the system log: the refresh token, the
+/// sign-in event and the token event are saved in one write.
+/// </summary>
 public sealed class SignInTokens(TokenIssuer issuer, AuditLog audit, TimeProvider clock)
 {
     public async Task<GrantOutcome> IssueAsync(TokenRequest request, User user, IReadOnlyList<string> scopes,
@@ -16,14 +19,14 @@ public sealed class SignInTokens(TokenIssuer issuer, AuditLog audit, TimeProvide
             Acr = acr,
             AuthTime = clock.GetUtcNow(),
         }, ct);
-        await audit.RecordAsync(new AuditEntry(EventTypes.SignIn, Outcomes.Success, "User login to DirectAuth")
+        audit.Add(new AuditEntry(EventTypes.SignIn, Outcomes.Success, "User login to DirectAuth")
         {
             ActorId = user.Id, ActorType = "User", ActorAlternateId = user.Login, ClientId = request.Client.ClientId,
             Details = new Dictionary<string, string>
             {
                 ["amr"] = string.Join(' ', amr), ["acr"] = acr, ["grantType"] = request.Form[Protocol.Parameters.GrantType] ?? "",
             },
-        }, ct);
+        });
         await audit.RecordAsync(TokenAudit.Granted(request, user, scopes, tokens), ct);
         return GrantOutcome.Success(tokens);
     }

@@ -22,7 +22,19 @@ public sealed record AuditEntry(string EventType, string Outcome, string Message
 /// <summary>Writes system log events to the database (and to the application log, without details).</summary>
 public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAccessor http, ILogger<AuditLog> logger)
 {
+    /// <summary>
+    /// Writes the event, together with everything else added to the request's context so far (the refresh
+    /// token of the grant it records, events added with <see cref="Add"/>): one write. Not cancelled with the
+    /// request: what happened is recorded.
+    /// </summary>
     public async Task RecordAsync(AuditEntry entry, CancellationToken ct = default)
+    {
+        Add(entry);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Adds the event to the request's context; the next <see cref="RecordAsync"/> writes it with its own.</summary>
+    public void Add(AuditEntry entry)
     {
         var ip = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
         db.Add(new AuditEvent
@@ -44,7 +56,6 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             IpAddress = ip,
             Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details), // JSON escapes NUL
         });
-        await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("audit {EventType} {Outcome} {Reason} actor={Actor} client={Client}",
             entry.EventType, entry.Outcome, entry.Reason, entry.ActorAlternateId ?? entry.ActorId, entry.ClientId);
     }

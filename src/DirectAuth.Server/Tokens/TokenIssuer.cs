@@ -27,7 +27,9 @@ public sealed record TokenGrantRequest(OAuthContext Context, Application Client,
 /// <summary>
 /// Issues the access token (JWT), the id_token (JWT, when <c>openid</c> is granted to a user) and the
 /// refresh token (opaque, stored hashed, when <c>offline_access</c> is granted) with the claims of
-/// PROTOCOL.md section 7.
+/// PROTOCOL.md section 7. The refresh token row is only added to the context: it is saved with the grant's
+/// audit record (<see cref="Observability.AuditLog.RecordAsync"/>), one write for both, and that write must
+/// happen before the tokens are answered.
 /// </summary>
 public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimeProvider clock, IOptions<DirectAuthOptions> options)
 {
@@ -72,8 +74,6 @@ public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimePro
         string? refreshToken = null;
         if (request.User is not null && refreshScopes.Contains(Scopes.OfflineAccess) && request.Client.Allows(GrantTypes.RefreshToken))
             refreshToken = AddRefreshToken(request, refreshScopes, now);
-
-        if (refreshToken is not null) await db.SaveChangesAsync(ct);
 
         return new TokenResponse
         {
