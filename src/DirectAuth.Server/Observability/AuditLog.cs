@@ -33,7 +33,7 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             Outcome = entry.Outcome,
             Reason = Clean(entry.Reason),
             Severity = entry.Severity,
-            DisplayMessage = entry.Message,
+            DisplayMessage = LogText.Escape(entry.Message),
             ActorId = Clean(entry.ActorId),
             ActorType = Clean(entry.ActorType),
             ActorAlternateId = Clean(entry.ActorAlternateId),
@@ -42,13 +42,14 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             TargetAlternateId = Clean(entry.TargetAlternateId),
             ClientId = Clean(entry.ClientId),
             IpAddress = ip,
-            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details), // JSON escapes NUL
+            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details.ToDictionary(d => LogText.Escape(d.Key), d => LogText.Escape(d.Value))),
         });
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("audit {EventType} {Outcome} {Reason} actor={Actor} client={Client}",
             entry.EventType, entry.Outcome, entry.Reason, entry.ActorAlternateId ?? entry.ActorId, entry.ClientId);
     }
 
-    // Values that came from a request (a client id from a Basic header, a login) may hold NUL, which PostgreSQL cannot store.
-    private static string? Clean(string? value) => value?.Replace("\0", "\\0", StringComparison.Ordinal);
+    // Values that came from a request (a client id from a Basic header, a login) are stored with their control
+    // characters escaped (log injection; and NUL, which PostgreSQL cannot store): see LogText.
+    private static string? Clean(string? value) => LogText.EscapeOrNull(value);
 }
