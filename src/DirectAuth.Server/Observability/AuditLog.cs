@@ -16,6 +16,8 @@ public sealed record AuditEntry(string EventType, string Outcome, string Message
     public string? TargetType { get; init; }
     public string? TargetAlternateId { get; init; }
     public string? ClientId { get; init; }
+    /// <summary>The client's address, when the event is not written while serving that client's request.</summary>
+    public string? IpAddress { get; init; }
     public IReadOnlyDictionary<string, string>? Details { get; init; }
 }
 
@@ -24,7 +26,7 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
 {
     public async Task RecordAsync(AuditEntry entry, CancellationToken ct = default)
     {
-        var ip = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+        var ip = entry.IpAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString();
         db.Add(new AuditEvent
         {
             Id = Guid.CreateVersion7().ToString(),
