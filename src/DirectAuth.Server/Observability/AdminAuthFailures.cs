@@ -12,7 +12,8 @@ namespace DirectAuth.Server.Observability;
 /// events add up to the requests refused. At most <see cref="MaxSources"/> sources are tracked at once;
 /// refusals from further ones are counted together under the source <c>other</c>.
 /// </summary>
-public sealed class AdminAuthFailures(IServiceScopeFactory scopes, TimeProvider clock, IOptions<SystemLogOptions> options) : BackgroundService
+public sealed class AdminAuthFailures(
+    IServiceScopeFactory scopes, TimeProvider clock, IOptions<SystemLogOptions> options, ILogger<AdminAuthFailures> logger) : BackgroundService
 {
     public const int MaxSources = 10_000;
     private const string OtherSources = "other";
@@ -95,8 +96,7 @@ public sealed class AdminAuthFailures(IServiceScopeFactory scopes, TimeProvider 
         try { await FlushAsync(all, ct); }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            scopes.CreateScope().ServiceProvider.GetRequiredService<ILogger<AdminAuthFailures>>()
-                .LogWarning(ex, "Writing the summary of refused management API requests failed");
+            logger.LogWarning(ex, "Writing the summary of refused management API requests failed");
         }
     }
 
