@@ -12,6 +12,7 @@ StartupFailedException.ExitCleanlyWhenUnhandled();
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 builder.Configuration.AddEnvironmentVariables("DIRECTAUTH_");
+DirectAuth.Server.Observability.EscapingLoggerFactory.Install(builder.Services); // log injection: control characters escaped in every log line
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.WebHost.ConfigureKestrel(k =>

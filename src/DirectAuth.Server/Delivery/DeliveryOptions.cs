@@ -16,6 +16,29 @@ public sealed class DeliveryOptions
     /// <summary>The name the text message and the call introduce themselves with.</summary>
     public string SenderName { get; set; } = "DirectAuth";
 
+    /// <summary>
+    /// SMS pumping defence: the country calling codes (leading digits of the E.164 number, comma separated)
+    /// texts and calls may go to; <c>*</c> allows every country. The default is North America (1), the
+    /// United Kingdom, the EU/EEA countries and Switzerland, Australia, New Zealand and Japan.
+    /// </summary>
+    public string AllowedCountryCodes { get; set; } = DefaultAllowedCountryCodes;
+
+    public const string DefaultAllowedCountryCodes =
+        "1,44,30,31,32,33,34,351,352,353,354,356,357,358,359,36,370,371,372,385,386,39,40,41,420,421,423,43,45,46,47,48,49,61,64,81";
+
+    /// <summary>At most this many texts and calls asked for from one client address per hour (sign-ins; the management API is not counted).</summary>
+    public int MaxSendsPerIpPerHour { get; set; } = 20;
+    /// <summary>How many leading digits of the E.164 number (country code included) make the prefix counted by <see cref="MaxSendsPerPrefixPerHour"/>.</summary>
+    public int PrefixDigits { get; set; } = 7;
+    /// <summary>At most this many texts and calls per hour to numbers sharing a prefix of <see cref="PrefixDigits"/> digits.</summary>
+    public int MaxSendsPerPrefixPerHour { get; set; } = 30;
+    /// <summary>At most this many texts and calls in all per day (a window that starts with the first send); reaching it writes an alert event.</summary>
+    public int MaxSendsPerDay { get; set; } = 1000;
+
+    /// <summary>The parsed <see cref="AllowedCountryCodes"/>; empty when every country is allowed.</summary>
+    public IReadOnlyList<string> CountryCodes() =>
+        AllowedCountryCodes.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is var codes && codes.Contains("*") ? [] : codes;
+
     public OutboxSettings Outbox { get; set; } = new();
     public WebhookSettings Webhook { get; set; } = new();
     public TwilioSettings Twilio { get; set; } = new();
@@ -85,6 +108,13 @@ internal sealed class DeliveryOptionsValidation : IValidateOptions<DeliveryOptio
         if (o.Provider is not (DeliveryProviders.Outbox or DeliveryProviders.Webhook or DeliveryProviders.Twilio))
             yield return $"Delivery:Provider must be outbox, webhook or twilio (was '{o.Provider}').";
         if (string.IsNullOrWhiteSpace(o.SenderName) || o.SenderName.Length > 30) yield return "Delivery:SenderName must be 1 to 30 characters.";
+        var codes = o.AllowedCountryCodes.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (codes.Length == 0 || codes.Any(c => c != "*" && (c.Length is < 1 or > 6 || !c.All(char.IsAsciiDigit) || c[0] == '0')))
+            yield return "Delivery:AllowedCountryCodes must be a comma-separated list of country calling codes (1 to 6 digits, e.g. 1,44,49), or *.";
+        if (o.MaxSendsPerIpPerHour is < 1 or > 1_000_000) yield return "Delivery:MaxSendsPerIpPerHour must be between 1 and 1000000.";
+        if (o.PrefixDigits is < 2 or > 15) yield return "Delivery:PrefixDigits must be between 2 and 15.";
+        if (o.MaxSendsPerPrefixPerHour is < 1 or > 1_000_000) yield return "Delivery:MaxSendsPerPrefixPerHour must be between 1 and 1000000.";
+        if (o.MaxSendsPerDay is < 1 or > 100_000_000) yield return "Delivery:MaxSendsPerDay must be between 1 and 100000000.";
         if (o.Outbox.RetentionMinutes is < 1 or > 43_200) yield return "Delivery:Outbox:RetentionMinutes must be between 1 and 43200 (30 days).";
         if (o.Provider == DeliveryProviders.Webhook)
         {

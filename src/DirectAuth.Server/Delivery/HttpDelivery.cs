@@ -18,8 +18,9 @@ public sealed class HttpDelivery(IHttpClientFactory clients, ILogger<HttpDeliver
     /// <summary>Describes a final 4xx answer for the failure text (e.g. the provider's own error message).</summary>
     public delegate string DescribeRejection(HttpStatusCode status, string body);
 
+    /// <param name="code">The code the message carries: blanked out of the failure text (a provider's error body may echo the request).</param>
     public async Task<(Answer? Answer, string? Failure, int Attempts)> SendAsync(
-        string provider, Func<HttpRequestMessage> request, HttpProviderSettings settings, DescribeRejection describe, CancellationToken ct)
+        string provider, Func<HttpRequestMessage> request, HttpProviderSettings settings, DescribeRejection describe, string code, CancellationToken ct)
     {
         var http = clients.CreateClient(ClientName);
         string failure = "not attempted";
@@ -38,7 +39,7 @@ public sealed class HttpDelivery(IHttpClientFactory clients, ILogger<HttpDeliver
                 if (status is >= 200 and < 300) return (new Answer(response.StatusCode, body), null, attempt);
                 if (status < 500)
                 {
-                    failure = describe(response.StatusCode, body);
+                    failure = Redact(describe(response.StatusCode, body), code);
                     logger.LogWarning("{Provider} refused the message (attempt {Attempt}, not retried): {Failure}", provider, attempt, failure);
                     return (null, failure, attempt);
                 }
@@ -56,6 +57,10 @@ public sealed class HttpDelivery(IHttpClientFactory clients, ILogger<HttpDeliver
         }
         return (null, failure + $" (after {settings.MaxAttempts} attempts)", settings.MaxAttempts);
     }
+
+    /// <summary><paramref name="text"/> without <paramref name="code"/>: no code in a log line or an event.</summary>
+    public static string Redact(string text, string code) =>
+        code.Length == 0 ? text : text.Replace(code, new string('*', code.Length), StringComparison.Ordinal);
 
     /// <summary>The first characters of a body, for a failure text that must stay short.</summary>
     public static string Snippet(string body) => body.Length <= 200 ? body : body[..200] + "…";

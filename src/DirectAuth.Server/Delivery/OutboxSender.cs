@@ -5,8 +5,8 @@ namespace DirectAuth.Server.Delivery;
 
 /// <summary>
 /// The default provider: stores each message in <c>outbox_messages</c> and logs that it did. The log line
-/// carries the message text (and so the code) only in the Development environment; in any other
-/// environment it names the masked number and the message id, and the code is read over the management API.
+/// never carries the text or the code (read them over the management API); it names the number (in full
+/// only in the Development environment, masked in any other) and the message id.
 /// </summary>
 public sealed class OutboxSender(
     DirectAuthDb db, TimeProvider clock, IOptions<DeliveryOptions> options, IHostEnvironment environment, ILogger<OutboxSender> logger)
@@ -27,8 +27,8 @@ public sealed class OutboxSender(
         });
         await db.SaveChangesAsync(ct);
         if (environment.IsDevelopment())
-            logger.LogInformation("Outbox {Channel} to {Phone} ({Purpose}, {MessageId}): {Text}",
-                message.Channel, message.To, message.Purpose, message.Id, message.Text);
+            logger.LogInformation("Outbox {Channel} to {Phone} ({Purpose}, {MessageId}); read it with 'directauth admin outbox'",
+                message.Channel, message.To, message.Purpose, message.Id);
         else
             logger.LogInformation("Outbox {Channel} to {Phone} ({Purpose}, {MessageId}); read it with 'directauth admin outbox'",
                 message.Channel, PhoneMask.Mask(message.To), message.Purpose, message.Id);

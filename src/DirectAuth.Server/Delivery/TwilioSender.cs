@@ -23,17 +23,17 @@ public sealed class TwilioSender(HttpDelivery delivery, IOptions<DeliveryOptions
         form.Add(string.IsNullOrWhiteSpace(twilio.MessagingServiceSid)
             ? new("From", twilio.From!)
             : new("MessagingServiceSid", twilio.MessagingServiceSid));
-        return PostAsync("Messages.json", form, ct);
+        return PostAsync("Messages.json", form, message.Code, ct);
     }
 
     public Task<DeliveryResult> CallAsync(PhoneMessage message, CancellationToken ct)
     {
         var twilio = options.Value.Twilio;
         var twiml = MessageText.Twiml(options.Value.SenderName, message.Code, twilio.Voice, twilio.Language);
-        return PostAsync("Calls.json", [new("To", message.To), new("From", twilio.From!), new("Twiml", twiml)], ct);
+        return PostAsync("Calls.json", [new("To", message.To), new("From", twilio.From!), new("Twiml", twiml)], message.Code, ct);
     }
 
-    private async Task<DeliveryResult> PostAsync(string resource, List<KeyValuePair<string, string>> form, CancellationToken ct)
+    private async Task<DeliveryResult> PostAsync(string resource, List<KeyValuePair<string, string>> form, string code, CancellationToken ct)
     {
         var twilio = options.Value.Twilio;
         var url = $"{twilio.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(twilio.AccountSid!)}/{resource}";
@@ -42,7 +42,7 @@ public sealed class TwilioSender(HttpDelivery delivery, IOptions<DeliveryOptions
         {
             Content = new FormUrlEncodedContent(form),
             Headers = { Authorization = new AuthenticationHeaderValue("Basic", basic), Accept = { new MediaTypeWithQualityHeaderValue("application/json") } },
-        }, twilio, Describe, ct);
+        }, twilio, Describe, code, ct);
         return answer is null ? DeliveryResult.Failed(failure!, attempts) : DeliveryResult.Success(Sid(answer.Body), attempts);
     }
 

@@ -51,7 +51,7 @@ public sealed class WebhookSender(HttpDelivery delivery, TimeProvider clock, IOp
             request.Headers.TryAddWithoutValidation(SignatureHeader, Sign(settings.Secret!, timestamp, body));
             request.Headers.TryAddWithoutValidation(MessageIdHeader, message.Id);
             return request;
-        }, settings, (status, text) => $"webhook answered HTTP {(int)status}: {HttpDelivery.Snippet(text)}", ct);
+        }, settings, (status, text) => $"webhook answered HTTP {(int)status}: {HttpDelivery.Snippet(text)}", message.Code, ct);
         return answer is null ? DeliveryResult.Failed(failure!, attempts) : DeliveryResult.Success(message.Id, attempts);
     }
 

@@ -76,7 +76,7 @@ public static class ChallengeEndpoint
     {
         await audit.RecordAsync(Entry(tx, Outcomes.Failure, error.Error) with
         {
-            Details = new Dictionary<string, string> { ["error_description"] = error.Description },
+            Details = new Dictionary<string, string> { ["error_description"] = error.LoggedDescription },
         }, ct);
         return new OAuthErrorResult(error);
     }

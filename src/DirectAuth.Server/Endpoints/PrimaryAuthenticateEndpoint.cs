@@ -47,7 +47,7 @@ public static class PrimaryAuthenticateEndpoint
             await audit.RecordAsync(new AuditEntry(OobEvents.Started, Outcomes.Failure, "Out-of-band challenge request refused")
             {
                 Reason = error.Error, ClientId = client.ClientId, ActorId = client.ClientId, ActorType = "Client",
-                Details = new Dictionary<string, string> { ["error_description"] = error.Description },
+                Details = new Dictionary<string, string> { ["error_description"] = error.LoggedDescription },
             }, ct);
             return new OAuthErrorResult(error);
         }

@@ -44,7 +44,7 @@ public static class TokenEndpoint
             await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(EventTypes.TokenGrantFailed, Outcomes.Failure, "OAuth2 token request refused")
             {
                 Reason = error.Error, ClientId = client.ClientId, ActorId = client.ClientId, ActorType = "Client",
-                Details = new Dictionary<string, string> { ["grantType"] = grantType, ["error_description"] = error.Description },
+                Details = new Dictionary<string, string> { ["grantType"] = grantType, ["error_description"] = error.LoggedDescription },
             }, ct);
         return new OAuthErrorResult(error);
     }

@@ -35,12 +35,7 @@ public sealed class ExpiredRowsCleanup(IServiceScopeFactory scopes, TimeProvider
         {
             try
             {
-                using var scope = scopes.CreateScope();
-                var db = scope.ServiceProvider.GetRequiredService<DirectAuthDb>();
-                var now = clock.GetUtcNow();
-                var deleted = 0;
-                foreach (var rows in scope.ServiceProvider.GetServices<IExpiringRows>())
-                    deleted += await rows.DeleteExpiredAsync(db, now, stoppingToken);
+                var deleted = await DeleteExpiredAsync(stoppingToken);
                 if (deleted > 0) logger.LogInformation("Deleted {Count} expired rows", deleted);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -48,5 +43,17 @@ public sealed class ExpiredRowsCleanup(IServiceScopeFactory scopes, TimeProvider
                 logger.LogWarning(ex, "Deleting expired rows failed; will try again");
             }
         }
+    }
+
+    /// <summary>One pass over every <see cref="IExpiringRows"/> (what the timer runs); returns the rows deleted.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DirectAuthDb>();
+        var now = clock.GetUtcNow();
+        var deleted = 0;
+        foreach (var rows in scope.ServiceProvider.GetServices<IExpiringRows>())
+            deleted += await rows.DeleteExpiredAsync(db, now, ct);
+        return deleted;
     }
 }

@@ -30,6 +30,7 @@ public static class ServiceRegistration
         services.AddSingleton<AdminAuthentication>();
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<AuditLog>();
+        services.AddSystemLog();
         services.AddScoped<TokenIssuer>();
         services.AddScoped<AccessTokenValidator>();
         services.AddScoped<ClientAuthenticator>();

@@ -10,6 +10,12 @@ public sealed record OAuthError(int Status, string Error, string Description)
     /// <summary>Extra response headers, e.g. <c>WWW-Authenticate</c> or rate-limit headers.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    /// <summary>The description the system log records when <see cref="Description"/> echoes a presented secret (an oob_code).</summary>
+    public string? AuditDescription { get; init; }
+
+    /// <summary>What the system log may carry: <see cref="AuditDescription"/> or else <see cref="Description"/>.</summary>
+    public string LoggedDescription => AuditDescription ?? Description;
+
     public ErrorResponse ToBody() => new() { Error = Error, ErrorDescription = Description, MfaToken = MfaToken };
 
     public static OAuthError InvalidRequest(string description) => new(400, Errors.InvalidRequest, description);

@@ -20,12 +20,9 @@ public sealed class AdminAuthentication(IOptions<DirectAuthOptions> options) : I
         if (header.StartsWith("SSWS ", StringComparison.OrdinalIgnoreCase) && Secrets.Matches(header[5..].Trim(), _tokenHash))
             return await next(context);
 
-        var audit = context.HttpContext.RequestServices.GetRequiredService<AuditLog>();
-        await audit.RecordAsync(new AuditEntry(EventTypes.AdminAuthFailed, Outcomes.Failure, "Management API request with a missing or invalid API token")
-        {
-            Severity = "WARN", Reason = header.Length == 0 ? "MISSING_TOKEN" : "INVALID_TOKEN",
-            Details = new Dictionary<string, string> { ["path"] = context.HttpContext.Request.Path.ToString() },
-        });
+        // Summarised per source and interval (AdminAuthFailures): a flood of wrong tokens does not write an event per request.
+        await context.HttpContext.RequestServices.GetRequiredService<AdminAuthFailures>()
+            .RecordAsync(context.HttpContext, header.Length == 0 ? "MISSING_TOKEN" : "INVALID_TOKEN");
         context.HttpContext.Response.Headers.WWWAuthenticate = "SSWS";
         return new OktaErrorResult(401, OktaErrors.Create("E0000011", "Invalid token provided"));
     }

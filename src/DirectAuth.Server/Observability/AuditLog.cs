@@ -16,6 +16,8 @@ public sealed record AuditEntry(string EventType, string Outcome, string Message
     public string? TargetType { get; init; }
     public string? TargetAlternateId { get; init; }
     public string? ClientId { get; init; }
+    /// <summary>The client's address, when the event is not written while serving that client's request.</summary>
+    public string? IpAddress { get; init; }
     public IReadOnlyDictionary<string, string>? Details { get; init; }
 }
 
@@ -36,7 +38,7 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
     /// <summary>Adds the event to the request's context; the next <see cref="RecordAsync"/> writes it with its own.</summary>
     public void Add(AuditEntry entry)
     {
-        var ip = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+        var ip = entry.IpAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString();
         db.Add(new AuditEvent
         {
             Id = Guid.CreateVersion7().ToString(),
@@ -45,7 +47,7 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             Outcome = entry.Outcome,
             Reason = Clean(entry.Reason),
             Severity = entry.Severity,
-            DisplayMessage = entry.Message,
+            DisplayMessage = LogText.Escape(entry.Message),
             ActorId = Clean(entry.ActorId),
             ActorType = Clean(entry.ActorType),
             ActorAlternateId = Clean(entry.ActorAlternateId),
@@ -54,12 +56,13 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             TargetAlternateId = Clean(entry.TargetAlternateId),
             ClientId = Clean(entry.ClientId),
             IpAddress = ip,
-            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details), // JSON escapes NUL
+            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details.ToDictionary(d => LogText.Escape(d.Key), d => LogText.Escape(d.Value))),
         });
         logger.LogInformation("audit {EventType} {Outcome} {Reason} actor={Actor} client={Client}",
             entry.EventType, entry.Outcome, entry.Reason, entry.ActorAlternateId ?? entry.ActorId, entry.ClientId);
     }
 
-    // Values that came from a request (a client id from a Basic header, a login) may hold NUL, which PostgreSQL cannot store.
-    private static string? Clean(string? value) => value?.Replace("\0", "\\0", StringComparison.Ordinal);
+    // Values that came from a request (a client id from a Basic header, a login) are stored with their control
+    // characters escaped (log injection; and NUL, which PostgreSQL cannot store): see LogText.
+    private static string? Clean(string? value) => LogText.EscapeOrNull(value);
 }

@@ -30,6 +30,8 @@ public static class EventTypes
     public const string AuthServerUpdated = "oauth2.as.updated";
     public const string KeyRotated = "oauth2.as.key.rollover";
     public const string AdminAuthFailed = "system.api_token.authentication.failure";
+    /// <summary>An org-wide limit reached (the daily cap of texts and calls), as Okta names its rate limit violations.</summary>
+    public const string RateLimitViolation = "system.org.rate_limit.violation";
 }
 
 public static class Outcomes

@@ -29,7 +29,10 @@ public static class OobErrors
 
     public static readonly OAuthError TooManyPushes = new(429, Errors.InvalidGrant, "API call exceeded rate limit due to too many requests.");
 
-    /// <summary>Expired, already used or unknown: Okta echoes the presented value.</summary>
+    /// <summary>Expired, already used or unknown: Okta echoes the presented value (to the client only; the system log gets the wording without it).</summary>
     public static OAuthError Expired(string oobCode) => new(403, Errors.AccessDenied,
-        $"'{(oobCode.Length > 64 ? oobCode[..64] + "…" : oobCode)}' has expired. Use a new 'oob_code' and try again.");
+        $"'{(oobCode.Length > 64 ? oobCode[..64] + "…" : oobCode)}' has expired. Use a new 'oob_code' and try again.")
+    {
+        AuditDescription = "The 'oob_code' has expired, was already used or is unknown.",
+    };
 }

@@ -46,6 +46,8 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
         var permit = await sender.BookAsync(request.Phone.Length > 0 ? request.Phone : "login:" + start.Transaction.LoginKey, request, ct);
         if (permit.Allowed) return new OobBinding(BindingMethods.Prompt, code);
         var wait = Math.Max(1, (int)Math.Ceiling((permit.RetryAt - clock.GetUtcNow()).TotalSeconds));
+        // Refused by an SMS pumping defence: answered like a delivery that cannot be made (decoys alike).
+        if (permit.Pumping) return OobBinding.Refuse(Undeliverable(permit.Refusal == SendRefusal.CountryNotAllowed ? options.Value.ResendSeconds : wait));
         return OobBinding.Refuse(new OAuthError(429, Errors.InvalidGrant, "API call exceeded rate limit due to too many requests.")
         {
             Headers = PhoneApiErrors.RateLimitHeaders(permit, wait),
@@ -55,14 +57,15 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
     public async Task<OAuthError?> DeliverAsync(OobStart start, OobBinding binding, CancellationToken ct)
     {
         var outcome = await sender.DeliverAsync(Request(start, binding.Code!), ct);
-        if (outcome.Delivered) return null;
-        return new OAuthError(503, Errors.ServerError, Channel == Channels.Sms
-            ? "The text message with the code could not be sent. Try again later."
-            : "The call with the code could not be made. Try again later.")
-        {
-            Headers = new Dictionary<string, string> { ["Retry-After"] = Math.Max(1, options.Value.ResendSeconds).ToString(CultureInfo.InvariantCulture) },
-        };
+        return outcome.Delivered ? null : Undeliverable(options.Value.ResendSeconds);
     }
+
+    private OAuthError Undeliverable(int retryAfterSeconds) => new(503, Errors.ServerError, Channel == Channels.Sms
+        ? "The text message with the code could not be sent. Try again later."
+        : "The call with the code could not be made. Try again later.")
+    {
+        Headers = new Dictionary<string, string> { ["Retry-After"] = Math.Max(1, retryAfterSeconds).ToString(CultureInfo.InvariantCulture) },
+    };
 
     public async Task<bool> VerifyBindingCodeAsync(OobTransaction transaction, string expectedCode, string presented, CancellationToken ct)
     {

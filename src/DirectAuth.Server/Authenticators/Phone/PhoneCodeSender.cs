@@ -27,7 +27,7 @@ public sealed record PhoneSendOutcome(bool Sent, SendPermit Permit, string? Fail
 /// (never the code).
 /// </summary>
 public sealed class PhoneCodeSender(
-    PhoneSendLimiter limiter, ISmsSender sms, IVoiceSender voice, AuditLog audit, TimeProvider clock, IOptions<DeliveryOptions> delivery)
+    PhoneSendLimiter limiter, PumpingGuard pumping, ISmsSender sms, IVoiceSender voice, AuditLog audit, TimeProvider clock, IOptions<DeliveryOptions> delivery)
 {
     /// <summary>Books the per-phone limits, then delivers.</summary>
     public async Task<PhoneSendOutcome> SendAsync(PhoneCodeRequest request, CancellationToken ct)
@@ -38,14 +38,22 @@ public sealed class PhoneCodeSender(
         return new PhoneSendOutcome(result.Delivered, permit, result.Failure);
     }
 
-    /// <summary>Books a send under <paramref name="limitKey"/> (the phone, or a login's key); a refusal is logged.</summary>
+    /// <summary>
+    /// Books a send under <paramref name="limitKey"/> (the phone, or a login's key): the allowed countries, the
+    /// client address (sign-ins), the per-phone limits, then the number prefix and the day (SMS pumping
+    /// defences, see PumpingGuard); a refusal is logged.
+    /// </summary>
     public async Task<SendPermit> BookAsync(string limitKey, PhoneCodeRequest request, CancellationToken ct)
     {
-        var permit = await limiter.TryBookAsync(limitKey, ct);
+        var permit = pumping.CountryRefusal(request.Phone)
+            ?? (request.Purpose == CodePurposes.SignIn ? await pumping.CountAddressAsync(ct) : null)
+            ?? await limiter.TryBookAsync(limitKey, ct);
+        if (permit.Allowed) permit = await pumping.CountAsync(request.Phone, request.Channel, ct) ?? permit;
         if (!permit.Allowed)
-            await audit.RecordAsync(Entry(request, PhoneEvents.SendRateLimited, Outcomes.Deny, "Text or call refused by the per-phone limits") with
+            await audit.RecordAsync(Entry(request, PhoneEvents.SendRateLimited, Outcomes.Deny,
+                permit.Pumping ? "Text or call refused by the SMS pumping defences" : "Text or call refused by the per-phone limits") with
             {
-                Reason = permit.Refusal == SendRefusal.TooSoon ? "RESEND_TOO_SOON" : "HOURLY_CAP",
+                Reason = permit.Reason,
                 Severity = "WARN",
             }, ct);
         return permit;

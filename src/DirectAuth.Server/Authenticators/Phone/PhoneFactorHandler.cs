@@ -152,7 +152,8 @@ public abstract class PhoneFactorHandler(PhoneFactorServices s) : IFactorHandler
         {
             UserId = user.Id, UserLogin = user.Login, FactorId = factor.Id,
         }, ct);
-        if (outcome.RateLimited) return PhoneApiErrors.RateLimited(Channel, outcome.Permit, s.Clock.GetUtcNow());
+        if (outcome.RateLimited)
+            return outcome.Permit.Pumping ? PhoneApiErrors.DeliveryFailed(Channel) : PhoneApiErrors.RateLimited(Channel, outcome.Permit, s.Clock.GetUtcNow());
         return outcome.Sent ? null : PhoneApiErrors.DeliveryFailed(Channel);
     }
 

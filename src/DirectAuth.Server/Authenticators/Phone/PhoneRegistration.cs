@@ -26,6 +26,7 @@ public static class PhoneRegistration
 
         services.AddSingleton<PhoneCodes>();
         services.AddScoped<PhoneSendLimiter>();
+        services.AddScoped<PumpingGuard>();
         services.AddScoped<PhoneCodeSender>();
         services.AddScoped<PhoneFactorServices>();
         services.AddScoped<IFactorHandler, SmsFactorHandler>();

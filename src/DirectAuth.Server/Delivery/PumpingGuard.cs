@@ -1,0 +1,78 @@
+using System.Globalization;
+using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Observability;
+using Microsoft.Extensions.Options;
+
+namespace DirectAuth.Server.Delivery;
+
+/// <summary>
+/// SMS pumping defences (docs/delivery.md): texts and calls only to the allowed country calling codes, at
+/// most so many per client address and per number prefix an hour, and a global daily cap whose reaching
+/// writes one alert event (<c>system.org.rate_limit.violation</c>, severity ERROR) and an error log line.
+/// A refused send is answered like a delivery that cannot be made. The counters live in
+/// <c>phone_send_limits</c> (keys <c>ip:</c>, <c>prefix:</c>, <c>day:</c>), shared by every instance.
+/// A decoy (a sign-in for a login without such a phone) has no number: it is counted per address like a
+/// real sign-in and refused while the daily cap is reached, but does not use the daily cap up.
+/// </summary>
+public sealed class PumpingGuard(
+    PhoneSendLimiter limiter, AuditLog audit, IHttpContextAccessor http, TimeProvider clock, IOptions<DeliveryOptions> options, ILogger<PumpingGuard> logger)
+{
+    public const string DailyKey = PhoneSendLimiter.DailyPrefix + "sends";
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    /// <summary>The refusal of a number outside the allowed country codes, or null (no counting; a decoy's empty number passes).</summary>
+    public SendPermit? CountryRefusal(string phone)
+    {
+        var codes = options.Value.CountryCodes();
+        if (phone.Length == 0 || codes.Count == 0) return null;
+        var digits = phone.TrimStart('+');
+        return codes.Any(c => digits.StartsWith(c, StringComparison.Ordinal)) ? null : new SendPermit(SendRefusal.CountryNotAllowed, clock.GetUtcNow(), 0);
+    }
+
+    /// <summary>Counts the send under the client's address (sign-ins: before the per-phone limits, so a refused address uses no phone's turn); the refusal, or null.</summary>
+    public async Task<SendPermit?> CountAddressAsync(CancellationToken ct)
+    {
+        if (http.HttpContext?.Connection.RemoteIpAddress is not { } address) return null;
+        var cap = options.Value.MaxSendsPerIpPerHour;
+        var (counted, end, _) = await limiter.TryCountAsync("ip:" + address, Hour, cap, ct);
+        return counted ? null : new SendPermit(SendRefusal.IpHourlyCap, end, cap);
+    }
+
+    /// <summary>Counts the send per number prefix and per day (after the per-phone limits); the refusal, or null to send.</summary>
+    public async Task<SendPermit?> CountAsync(string phone, string channel, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (phone.Length == 0)
+        {
+            var (full, dayEnd) = await limiter.IsFullAsync(DailyKey, Day, o.MaxSendsPerDay, ct);
+            return full ? new SendPermit(SendRefusal.DailyCap, dayEnd, o.MaxSendsPerDay) : null;
+        }
+
+        var digits = phone.TrimStart('+');
+        var (prefixCounted, prefixEnd, _) = await limiter.TryCountAsync("prefix:" + digits[..Math.Min(o.PrefixDigits, digits.Length)], Hour, o.MaxSendsPerPrefixPerHour, ct);
+        if (!prefixCounted) return new SendPermit(SendRefusal.PrefixHourlyCap, prefixEnd, o.MaxSendsPerPrefixPerHour);
+
+        var (sent, windowEnd, count) = await limiter.TryCountAsync(DailyKey, Day, o.MaxSendsPerDay, ct);
+        if (count >= o.MaxSendsPerDay) await AlertOnceAsync(channel, windowEnd, o.MaxSendsPerDay, ct);
+        return sent ? null : new SendPermit(SendRefusal.DailyCap, windowEnd, o.MaxSendsPerDay);
+    }
+
+    /// <summary>The alert, once per daily window: the window's own counter of one settles which request writes it.</summary>
+    private async Task AlertOnceAsync(string channel, DateTimeOffset windowEnd, int cap, CancellationToken ct)
+    {
+        var key = PhoneSendLimiter.DailyPrefix + "alert:" + windowEnd.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var (first, _, _) = await limiter.TryCountAsync(key, Day, 1, ct);
+        if (!first) return;
+        logger.LogError("The daily cap of {Cap} texts and calls (Delivery:MaxSendsPerDay) is reached; further ones are refused until {Until}",
+            cap, LogEventRepresentation.Format(windowEnd));
+        await audit.RecordAsync(new AuditEntry(EventTypes.RateLimitViolation, Outcomes.Deny, "Daily cap of texts and calls reached; further ones are refused")
+        {
+            Severity = "ERROR", Reason = "DAILY_CAP",
+            Details = new Dictionary<string, string>
+            {
+                ["cap"] = cap.ToString(CultureInfo.InvariantCulture), ["until"] = LogEventRepresentation.Format(windowEnd), ["channel"] = channel,
+            },
+        }, ct);
+    }
+}
