@@ -41,7 +41,7 @@ public sealed class JsonBody(IOptions<DirectAuthOptions> options)
                 return (asDocument, null);
             }
             if (UnknownField(document.RootElement, Options.GetTypeInfo(typeof(T)), "") is { } unknown)
-                return (null, Validation.Failed(unknown, $"'{unknown}' is not a field of this resource; nothing was changed"));
+                return (null, UnknownFieldError(unknown));
             var value = document.Deserialize<T>(Options);
             if (value is null) return (null, Malformed("The body must be a JSON object"));
             return (value, null);
@@ -61,17 +61,25 @@ public sealed class JsonBody(IOptions<DirectAuthOptions> options)
         }
     }
 
-    /// <summary>Reads a body that must be a JSON object, for handlers that look at it field by field.</summary>
-    public async Task<(JsonElement Value, IResult? Error)> ReadObjectAsync(HttpRequest request)
+    /// <summary>
+    /// Reads a body that must be a JSON object, for handlers that look at it field by field; <typeparamref name="TShape"/>
+    /// lists the fields they read (its properties, nested records for nested objects), so any other field is refused.
+    /// </summary>
+    public async Task<(JsonElement Value, IResult? Error)> ReadObjectAsync<TShape>(HttpRequest request)
     {
         var (document, error) = await ReadAsync<JsonDocument>(request);
         if (document is null) return (default, error);
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) return (default, Malformed("The body must be a JSON object"));
+            if (UnknownField(document.RootElement, Options.GetTypeInfo(typeof(TShape)), "") is { } unknown)
+                return (default, UnknownFieldError(unknown));
             return (document.RootElement.Clone(), null);
         }
     }
+
+    private static OktaErrorResult UnknownFieldError(string path) =>
+        Validation.Failed(path, $"'{path}' is not a field of this resource; nothing was changed");
 
     /// <summary>
     /// Top-level fields the server writes in its own representations and never takes from a body: a client

@@ -67,6 +67,49 @@ public sealed class UnknownFieldTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task UserUpdate_UnknownProfileField_400AndTheUserUnchanged()
+    {
+        var id = await server.CreateUserAsync("update-unknown@example.com");
+        using var admin = server.Admin();
+
+        var response = await admin.PostAsJsonAsync($"/api/v1/users/{id}", new { profile = new { firstName = "Changed", secondEmail = "x@example.com" } });
+
+        var body = await AssertOktaErrorAsync(response, 400, "E0000001");
+        Assert.Equal("Api validation failed: profile.secondEmail", body.GetProperty("errorSummary").GetString());
+        var user = await PolicySteps.Json(await admin.GetAsync($"/api/v1/users/{id}"));
+        Assert.Equal("Test", user.GetProperty("profile").GetProperty("firstName").GetString());
+    }
+
+    [Fact]
+    public async Task UserUpdate_WhatAGetReturned_AcceptedWithTheChange()
+    {
+        var id = await server.CreateUserAsync("update-roundtrip@example.com");
+        using var admin = server.Admin();
+        var user = JsonNode.Parse(await admin.GetStringAsync($"/api/v1/users/{id}"))!.AsObject();
+        user["profile"]!["firstName"] = "Roundtrip";
+        user["credentials"]!.AsObject().Remove("password"); // {} in a GET; an update reads a password only as {"value": "..."}
+
+        var updated = await PolicySteps.Json(await admin.PostAsJsonAsync($"/api/v1/users/{id}", user));
+
+        Assert.Equal("Roundtrip", updated.GetProperty("profile").GetProperty("firstName").GetString());
+    }
+
+    [Fact]
+    public async Task FactorEnroll_UnknownField_400AndNoFactor()
+    {
+        var id = await server.CreateUserAsync("factor-unknown@example.com");
+        using var admin = server.Admin();
+
+        var response = await admin.PostAsJsonAsync($"/api/v1/users/{id}/factors",
+            new { factorType = "token:software:totp", provider = "GOOGLE", profile = new { algorithm = "SHA1", digit = 8 } });
+
+        var body = await AssertOktaErrorAsync(response, 400, "E0000001");
+        Assert.Equal("Api validation failed: profile.digit", body.GetProperty("errorSummary").GetString());
+        var factors = await PolicySteps.Json(await admin.GetAsync($"/api/v1/users/{id}/factors"));
+        Assert.Equal(0, factors.GetArrayLength());
+    }
+
+    [Fact]
     public async Task ClientRegistration_UnknownMetadata_IgnoredAsRfc7591Says()
     {
         using var admin = server.Admin();
