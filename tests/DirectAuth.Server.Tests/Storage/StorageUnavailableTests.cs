@@ -61,11 +61,12 @@ public sealed class StorageUnavailableTests : IAsyncLifetime
             Assert.Equal(4, ids.Distinct().Count());
         }
 
+        // One line for the four requests (on PostgreSQL also the push listener's one line for its lost connection), no stack trace.
         var outageLines = _log.Entries.Skip(logged).Where(e => e.Level >= LogLevel.Warning).ToList();
-        var line = Assert.Single(outageLines);
-        Assert.Equal(LogLevel.Error, line.Level);
+        var line = Assert.Single(outageLines, e => e.Level >= LogLevel.Error);
         Assert.StartsWith("The database is unavailable (", line.Message, StringComparison.Ordinal);
-        Assert.Null(line.Exception); // no stack trace
+        Assert.All(outageLines, e => Assert.Null(e.Exception));
+        Assert.True(outageLines.Count(e => e.Level == LogLevel.Warning) <= (TestDatabase.IsPostgres ? 1 : 0), string.Join("\n", outageLines.Select(e => e.Message)));
         Assert.Equal(200, (int)(await SendAdminAsync("/api/v1/users")).StatusCode);
         _factory.Clock.Advance(TimeSpan.FromSeconds(6));
         Assert.Equal(200, (int)(await SendAdminAsync("/api/v1/users")).StatusCode);
