@@ -93,6 +93,11 @@ catch (OptionsValidationException e)
 {
     throw new StartupFailedException(e.Failures, StartupFailedException.ConfigurationExitCode, e);
 }
+catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Kestrel: "Failed to bind to address http://127.0.0.1:5080: address already in use."
+    throw new StartupFailedException([$"{e.Message} Stop the other process or choose another address with --urls."], StartupFailedException.ListenExitCode, e);
+}
 if (demo)
 {
     var baseUrl = options.PublicUrl?.TrimEnd('/') ?? app.Urls.First().Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");

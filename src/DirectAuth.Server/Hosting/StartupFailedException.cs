@@ -1,7 +1,7 @@
 namespace DirectAuth.Server.Hosting;
 
 /// <summary>
-/// A start that cannot succeed: a wrong setting or a database that cannot be opened. As a process the server
+/// A start that cannot succeed: a wrong setting, a database that cannot be opened, or an address that cannot be listened on. As a process the server
 /// prints the reasons and exits with a documented code, instead of a stack trace and exit code 134 that tell
 /// an operator nothing about which setting is wrong. Hosted in-process (tests), it is an ordinary exception.
 /// </summary>
@@ -13,6 +13,9 @@ public sealed class StartupFailedException(IEnumerable<string> problems, int exi
 
     /// <summary>The database cannot be reached, opened or upgraded.</summary>
     public const int StorageExitCode = 3;
+
+    /// <summary>An address in <c>urls</c> cannot be listened on: the port is in use, or binding it is not permitted.</summary>
+    public const int ListenExitCode = 4;
 
     public IReadOnlyList<string> Problems { get; } = [.. problems];
     public int ExitCode { get; } = exitCode;

@@ -31,8 +31,24 @@ public sealed class OAuthRequestReader(IOptions<DirectAuthOptions> options)
 
 public static class BodyReader
 {
-    /// <summary>Reads the whole body, or returns null as soon as it exceeds <paramref name="maxBytes"/>.</summary>
+    /// <summary>
+    /// Reads the whole body, or returns null as soon as it exceeds <paramref name="maxBytes"/>. A body Kestrel
+    /// cannot decode (a chunk size that overflows, say, which it reports as an <see cref="IOException"/> rather
+    /// than a <see cref="BadHttpRequestException"/>) becomes a <see cref="BadHttpRequestException"/> (400).
+    /// </summary>
     public static async Task<byte[]?> ReadAtMostAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadCoreAsync(request, maxBytes, ct);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !ct.IsCancellationRequested)
+        {
+            throw new BadHttpRequestException("The request body is malformed: " + ex.Message, StatusCodes.Status400BadRequest, ex);
+        }
+    }
+
+    private static async Task<byte[]?> ReadCoreAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
         // With a Content-Length (the usual case) read straight into an array of that size: no 8 KB chunk and
         // no growing stream per request. A body that is longer than it said is refused by Kestrel itself.

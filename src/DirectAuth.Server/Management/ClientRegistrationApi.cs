@@ -18,6 +18,8 @@ namespace DirectAuth.Server.Management;
 /// </summary>
 public static class ClientRegistrationApi
 {
+    /// <summary>RFC 7591 section 2: client metadata the server does not understand is ignored, not refused.</summary>
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
     public sealed record RegistrationRequest
     {
         [JsonPropertyName("client_id")] public string? ClientId { get; init; }

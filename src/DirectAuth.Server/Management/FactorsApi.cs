@@ -14,6 +14,14 @@ namespace DirectAuth.Server.Management;
 /// </summary>
 public static class FactorsApi
 {
+    /// <summary>The fields a factor handler reads from an enrollment (TOTP: algorithm, digits, timeStep; SMS and call: phoneNumber).</summary>
+    public sealed record EnrollmentFields(JsonElement? FactorType, JsonElement? Provider, EnrollmentProfile? Profile);
+
+    public sealed record EnrollmentProfile(JsonElement? Algorithm, JsonElement? Digits, JsonElement? TimeStep, JsonElement? PhoneNumber);
+
+    /// <summary>The one field an activation reads.</summary>
+    public sealed record ActivationFields(JsonElement? PassCode);
+
     public sealed record EnrollBody(string? FactorType);
 
     public static void MapFactorsApi(this RouteGroupBuilder api)
@@ -44,7 +52,7 @@ public static class FactorsApi
     {
         var user = await UsersApi.FindAsync(db, userId, http.RequestAborted);
         if (user is null) return Validation.NotFound($"{userId} (User)");
-        var (element, error) = await body.ReadObjectAsync(http.Request);
+        var (element, error) = await body.ReadObjectAsync<EnrollmentFields>(http.Request);
         if (error is not null) return error;
         var factorType = element.TryGetProperty("factorType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         if (string.IsNullOrEmpty(factorType)) return Validation.Failed("factorType", "factorType: The field cannot be left blank");
@@ -63,7 +71,7 @@ public static class FactorsApi
         if (handler is null) return Validation.NotFound($"{factorId} (UserFactor)");
         if (factor.Status != FactorStatus.PendingActivation)
             return new OktaErrorResult(400, OktaErrors.Create("E0000001", "Api validation failed: factor", "The factor is already active"));
-        var (element, error) = await body.ReadObjectAsync(http.Request);
+        var (element, error) = await body.ReadObjectAsync<ActivationFields>(http.Request);
         if (error is not null) return error;
         return await handler.ActivateAsync(factor, user, element, directory.OriginOf(http.Request), http.RequestAborted);
     }

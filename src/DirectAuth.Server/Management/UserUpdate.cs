@@ -16,6 +16,11 @@ namespace DirectAuth.Server.Management;
 /// </summary>
 public static class UserUpdate
 {
+    /// <summary>The fields an update reads; <c>credentials.provider</c> is the server's, accepted when a client sends a user back.</summary>
+    public sealed record UpdateFields(UserRepresentation.Profile? Profile, UpdateCredentials? Credentials);
+
+    public sealed record UpdateCredentials(UserRepresentation.PasswordValue? Password, System.Text.Json.JsonElement? Provider);
+
     private static readonly string[] ProfileFields = ["login", "email", "firstName", "lastName", "mobilePhone"];
 
     public static async Task<IResult> UpdateAsync(
@@ -25,7 +30,7 @@ public static class UserUpdate
         var ct = http.RequestAborted;
         var user = await UsersApi.FindAsync(db, id, ct);
         if (user is null) return Validation.NotFound($"{AuthorizationServersApi.Shorten(id)} (User)");
-        var (element, error) = await body.ReadObjectAsync(http.Request);
+        var (element, error) = await body.ReadObjectAsync<UpdateFields>(http.Request);
         if (error is not null) return error;
 
         var (profile, profileError) = ReadProfile(element);

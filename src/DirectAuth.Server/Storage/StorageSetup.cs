@@ -1,5 +1,6 @@
 using DirectAuth.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Storage;
@@ -38,6 +39,12 @@ public static class StorageSetup
                 db.UseSqlite(storage.ConnectionString).AddInterceptors(new SqliteConnectionSetup(), sp.GetRequiredService<SqliteWriteGate>());
             else
                 db.UseNpgsql(storage.ConnectionString);
+            // WireConventionsMiddleware logs each failure once (a 500 with its stack trace, an outage as one line):
+            // EF's own error events would add a stack trace per request.
+            db.ConfigureWarnings(w => w.Log(
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug), (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (RelationalEventId.TransactionError, LogLevel.Debug)));
         });
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<SqliteWriteGate>();

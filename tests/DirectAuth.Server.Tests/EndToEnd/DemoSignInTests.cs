@@ -115,6 +115,21 @@ public sealed partial class DemoSignInTests
         Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Server_PortAlreadyInUse_ExitCode4SayingWhichAddress()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+        await using var server = ServerProcess.Start([], new Dictionary<string, string> { ["DIRECTAUTH_ADMIN_TOKEN"] = "port-in-use-admin-token-0123" }, port);
+
+        var exitCode = await server.WaitForExitAsync(Startup);
+
+        Assert.Equal(4, exitCode);
+        Assert.Contains($"crit: DirectAuth cannot start: Failed to bind to address http://127.0.0.1:{port}: address already in use.", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> RunBashAsync(string command)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -7,11 +7,13 @@ namespace DirectAuth.Server.Tests.EndToEnd;
 /// <summary>The real server process, for the framing cases an in-process test server cannot fake.</summary>
 public sealed class RawHttpServerFixture : IAsyncLifetime
 {
+    public const string AdminToken = "raw-http-admin-token-0123456789";
+
     public ServerProcess Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Server = ServerProcess.Start([]);
+        Server = ServerProcess.Start([], new Dictionary<string, string> { ["DIRECTAUTH_ADMIN_TOKEN"] = AdminToken });
         await Server.WaitForOutputAsync(o => o.Contains("Now listening on", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
     }
 
@@ -162,5 +164,32 @@ public sealed class RawHttpTests(RawHttpServerFixture fixture) : IClassFixture<R
 
         Assert.Equal(400, status);
         Assert.Equal("invalid_request", ErrorOf(json));
+    }
+
+    /// <summary>Kestrel reports a chunk size beyond 64 bits as an IOException wrapping OverflowException, not as a bad request.</summary>
+    [Theory]
+    [InlineData("/oauth2/default/v1/token", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("/oauth2/v1/introspect", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("/oauth2/default/v1/primary-authenticate", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("/api/v1/users", "application/json", "E0000003")]
+    [InlineData("/api/v1/authenticators/push/answer", "application/jose", "E0000003")]
+    public async Task AnyBody_ChunkSizeOverflows_400NotA500(string path, string contentType, string error)
+    {
+        var head = $"""
+            POST {path} HTTP/1.1
+            Host: 127.0.0.1
+            Connection: close
+            Authorization: SSWS {RawHttpServerFixture.AdminToken}
+            Content-Type: {contentType}
+            Transfer-Encoding: chunked
+
+            """;
+
+        var (status, json) = await SendAsync(head, "ffffffffffffffffff\r\nabc"u8.ToArray());
+
+        Assert.Equal(400, status);
+        var body = JsonDocument.Parse(json).RootElement;
+        Assert.Equal(error, body.TryGetProperty("error", out var e) ? e.GetString() : body.GetProperty("errorCode").GetString());
+        Assert.DoesNotContain("OverflowException", fixture.Server.Output, StringComparison.Ordinal);
     }
 }

@@ -52,10 +52,10 @@ public sealed class ServerProcess : IAsyncDisposable
         return port;
     }
 
-    public static ServerProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static ServerProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, int? port = null)
     {
         var workingDirectory = Directory.CreateTempSubdirectory("directauth-e2e-").FullName;
-        var port = FreePort();
+        port ??= FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo("dotnet")
         {

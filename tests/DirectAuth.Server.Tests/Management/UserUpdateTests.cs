@@ -72,8 +72,8 @@ public sealed class UserUpdateTests(ServerFixture server) : IClassFixture<Server
     [InlineData("""{"credentials":{"password":{"value":"short"}}}""", "password")]
     [InlineData("""{"credentials":{"password":{"value":"password123"}}}""", "password")]
     [InlineData("""{"credentials":{"password":{"value":42}}}""", "password")]
-    [InlineData("""{"credentials":{"recovery_question":{"question":"q"}}}""", "credentials")]
-    [InlineData("""{"profile":{"nickname":"x"}}""", "profile")]
+    [InlineData("""{"credentials":{"recovery_question":{"question":"q"}}}""", "credentials.recovery_question")] // unknown fields are named by their path
+    [InlineData("""{"profile":{"nickname":"x"}}""", "profile.nickname")]
     [InlineData("""{"profile":{"firstName":7}}""", "firstName")]
     [InlineData("""{"profile":{"login":""}}""", "login")]
     [InlineData("""{"profile":{"login":"taken@example.com"}}""", "login")]

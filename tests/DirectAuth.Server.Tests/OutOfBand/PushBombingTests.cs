@@ -37,6 +37,7 @@ public sealed class PushBombingTests(PushLimitsFixture server) : IClassFixture<P
         Assert.Equal("2", response.Headers.GetValues("X-Rate-Limit-Limit").Single());
         Assert.Equal("0", response.Headers.GetValues("X-Rate-Limit-Remaining").Single());
         Assert.Equal(firstStarted.AddSeconds(300).ToUnixTimeSeconds().ToString(), response.Headers.GetValues("X-Rate-Limit-Reset").Single());
+        Assert.Equal("290", response.Headers.GetValues("Retry-After").Single()); // the first push expires 290 s from now
         Assert.True(await phone.QuietAsync());
         Assert.Contains(await SystemLog.AllAsync(server, "user.authentication.oob.throttled"), e => e.ActorId == user.UserId && e.Severity == "WARN");
     }
@@ -65,7 +66,9 @@ public sealed class PushBombingTests(PushLimitsFixture server) : IClassFixture<P
             await OobKit.Device(server).AnswerAsync(user.Account, push.TransactionId, PushDecisions.Deny, null, CancellationToken.None);
         }
 
-        Assert.Equal(429, (await StartAsync(app.ClientId, user.Login)).Status);
+        var limited = await StartAsync(app.ClientId, user.Login);
+        Assert.Equal(429, limited.Status);
+        Assert.Equal("3600", limited.Response.Headers.GetValues("Retry-After").Single()); // the window is an hour
         server.Clock.Advance(TimeSpan.FromSeconds(3601));
         Assert.Equal(200, (await StartAsync(app.ClientId, user.Login)).Status);
     }

@@ -1,5 +1,8 @@
 using DirectAuth.Server.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using static DirectAuth.Server.Tests.Infrastructure.OAuthTestKit;
 
@@ -7,20 +10,22 @@ namespace DirectAuth.Server.Tests.Storage;
 
 /// <summary>
 /// With the database genuinely gone (SQLite file replaced by garbage; PostgreSQL connections killed and
-/// the database renamed), requests get an Okta-shaped 500 — errorCode, errorSummary, errorLink, errorId,
-/// errorCauses — with exact JSON and no-store, and the server answers normally once the database is back.
+/// the database renamed), requests get an Okta-shaped 503 — errorCode E0000010, errorSummary, errorLink,
+/// errorId, errorCauses — with Retry-After, exact JSON and no-store; the log gets one line for the outage,
+/// not a stack trace per request; and the server answers normally once the database is back.
 /// </summary>
 public sealed class StorageUnavailableTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
     private TestServerFactory _factory = null!;
     private HttpClient _http = null!;
+    private readonly CapturedLog _log = new();
 
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _factory = new TestServerFactory(_database);
-        _http = _factory.CreateClient();
+        _factory = new TestServerFactory(_database, new Dictionary<string, string?> { ["Logging:LogLevel:DirectAuth"] = "Information" });
+        _http = _factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(_log))).CreateClient();
     }
 
     public async Task DisposeAsync()
@@ -31,31 +36,48 @@ public sealed class StorageUnavailableTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Endpoints_StorageUnavailable_OktaShaped500ThenRecover()
+    public async Task Endpoints_StorageUnavailable_OktaShaped503RetryAfterOneLogLineThenRecover()
     {
-        using var admin = _factory.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new("SSWS", TestServerFactory.AdminToken);
-        Assert.Equal(200, (int)(await admin.GetAsync("/api/v1/users")).StatusCode);
+        Assert.Equal(200, (int)(await SendAdminAsync("/api/v1/users")).StatusCode);
+        var logged = _log.Entries.Count;
 
         await using (var outage = await Outage.StartAsync(_database))
         {
             var token = await _http.PostRawAsync(Token, "grant_type=password&client_id=0oaSomeClient0000000&username=a&password=b&scope=openid");
-            var users = await admin.GetAsync("/api/v1/users");
+            var users = await SendAdminAsync("/api/v1/users");
             var introspect = await _http.PostRawAsync(Introspect, "client_id=0oaSomeClient0000000&token=x");
+            var again = await SendAdminAsync("/api/v1/users");
 
             var ids = new List<string?>();
-            foreach (var response in new[] { token, users, introspect })
+            foreach (var response in new[] { token, users, introspect, again })
             {
-                var body = await AssertOktaErrorAsync(response, 500, "E0000009");
-                Assert.Equal("Internal Server Error", body.GetProperty("errorSummary").GetString());
+                var body = await AssertOktaErrorAsync(response, 503, "E0000010");
+                Assert.Equal("Service unavailable: the database cannot be reached.", body.GetProperty("errorSummary").GetString());
+                Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
                 Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
                 Assert.False(body.TryGetProperty("error", out _));
                 ids.Add(body.GetProperty("errorId").GetString());
             }
-            Assert.Equal(3, ids.Distinct().Count());
+            Assert.Equal(4, ids.Distinct().Count());
         }
 
-        Assert.Equal(200, (int)(await admin.GetAsync("/api/v1/users")).StatusCode);
+        // One line for the four requests (on PostgreSQL also the push listener's one line for its lost connection), no stack trace.
+        var outageLines = _log.Entries.Skip(logged).Where(e => e.Level >= LogLevel.Warning).ToList();
+        var line = Assert.Single(outageLines, e => e.Level >= LogLevel.Error);
+        Assert.StartsWith("The database is unavailable (", line.Message, StringComparison.Ordinal);
+        Assert.All(outageLines, e => Assert.Null(e.Exception));
+        Assert.True(outageLines.Count(e => e.Level == LogLevel.Warning) <= (TestDatabase.IsPostgres ? 1 : 0), string.Join("\n", outageLines.Select(e => e.Message)));
+        Assert.Equal(200, (int)(await SendAdminAsync("/api/v1/users")).StatusCode);
+        _factory.Clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(200, (int)(await SendAdminAsync("/api/v1/users")).StatusCode);
+        Assert.Contains(_log.Entries, e => e.Level == LogLevel.Information && e.Message.StartsWith("The database is available again", StringComparison.Ordinal) && e.Message.Contains("4 requests were answered 503", StringComparison.Ordinal));
+    }
+
+    private Task<HttpResponseMessage> SendAdminAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("SSWS", TestServerFactory.AdminToken);
+        return _http.SendAsync(request);
     }
 
     /// <summary>Makes the test database unreachable until disposed.</summary>

@@ -29,7 +29,7 @@ public static class PhoneFactorsApi
             return new OktaErrorResult(400, OktaErrors.Create("E0000001", "Api validation failed: factor", "The factor is already active"));
         if (http.Request.ContentLength > 0 || http.Request.ContentType is not null)
         {
-            var (_, error) = await body.ReadObjectAsync(http.Request);
+            var (_, error) = await body.ReadObjectAsync<FactorsApi.EnrollmentFields>(http.Request); // Okta's clients send the factor again
             if (error is not null) return error;
         }
         return await handler.ResendAsync(factor, user, directory.OriginOf(http.Request), http.RequestAborted);

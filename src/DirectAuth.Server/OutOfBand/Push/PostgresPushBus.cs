@@ -51,14 +51,20 @@ public sealed class PostgresPushBus(StorageSettings storage, PushHub hub, ILogge
             {
                 _listener ??= await ListenAsync(ct);
                 delay = TimeSpan.FromMilliseconds(200);
-                if (reconnecting) hub.Dispatch(new PushResync());
+                if (reconnecting)
+                {
+                    logger.LogInformation("The PostgreSQL push listener is back");
+                    hub.Dispatch(new PushResync());
+                }
                 reconnecting = true;
                 while (!ct.IsCancellationRequested) await _listener.WaitAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Lost the PostgreSQL push listener; reconnecting in {Delay}", delay);
+                // One line when the listener is lost, not a stack trace per reconnection attempt while the database is down.
+                if (_listener is not null || !reconnecting) logger.LogWarning("Lost the PostgreSQL push listener ({Reason}); reconnecting", ex.GetBaseException().Message);
+                else logger.LogDebug(ex, "The PostgreSQL push listener is still down; next attempt in {Delay}", delay);
                 if (_listener is not null) await _listener.DisposeAsync();
                 _listener = null;
                 try { await Task.Delay(delay, ct); } catch (OperationCanceledException) { break; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Storage;
@@ -26,24 +27,26 @@ public sealed class PushLimits(DirectAuthDb db, TimeProvider clock, IOptions<Out
         {
             // The limit lifts when enough of the pending pushes have expired (or been answered, which may be sooner).
             var frees = await pending.OrderByDescending(t => t.ExpiresAt).Skip(push.MaxPendingPerUser - 1).Select(t => t.ExpiresAt).FirstAsync(ct);
-            return Limited(push.MaxPendingPerUser, frees);
+            return Limited(push.MaxPendingPerUser, frees, now);
         }
         var recent = pushes.Where(t => t.Created > windowStart);
         if (await recent.CountAsync(ct) >= push.MaxPerWindow)
         {
             var oldestCounted = await recent.OrderByDescending(t => t.Created).Skip(push.MaxPerWindow - 1).Select(t => t.Created).FirstAsync(ct);
-            return Limited(push.MaxPerWindow, oldestCounted.AddSeconds(push.WindowSeconds));
+            return Limited(push.MaxPerWindow, oldestCounted.AddSeconds(push.WindowSeconds), now);
         }
         return null;
     }
 
-    private static OAuthError Limited(int limit, DateTimeOffset reset) => OobErrors.TooManyPushes with
+    /// <summary>The 429 with the X-Rate-Limit headers and <c>Retry-After</c>: the whole seconds until another push may start.</summary>
+    private static OAuthError Limited(int limit, DateTimeOffset reset, DateTimeOffset now) => OobErrors.TooManyPushes with
     {
         Headers = new Dictionary<string, string>
         {
-            ["X-Rate-Limit-Limit"] = limit.ToString(),
+            ["Retry-After"] = Math.Max(1, (long)Math.Ceiling((reset - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture),
+            ["X-Rate-Limit-Limit"] = limit.ToString(CultureInfo.InvariantCulture),
             ["X-Rate-Limit-Remaining"] = "0",
-            ["X-Rate-Limit-Reset"] = reset.ToUnixTimeSeconds().ToString(),
+            ["X-Rate-Limit-Reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
         },
     };
 }
