@@ -35,8 +35,18 @@ public sealed class SecurityOptions
 
 public sealed class PasswordOptions
 {
+    /// <summary>
+    /// How new password hashes are made: <c>argon2id</c> (default; OWASP's first choice, memory-hard) or
+    /// <c>pbkdf2</c> (PBKDF2-HMAC-SHA512, for deployments that must use FIPS 140 approved algorithms). Hashes of
+    /// the other kind keep working and are rewritten at the user's next successful sign-in.
+    /// </summary>
+    public string Algorithm { get; set; } = "argon2id";
     /// <summary>PBKDF2-HMAC-SHA512 iterations (OWASP 2023: 210,000). A changed value rehashes on the next sign-in.</summary>
     public int Iterations { get; set; } = 210_000;
+    /// <summary>Argon2id memory in KiB (OWASP: 19 MiB = 19456).</summary>
+    public int Argon2MemoryKiB { get; set; } = 19_456;
+    /// <summary>Argon2id passes over that memory (OWASP: 2).</summary>
+    public int Argon2Passes { get; set; } = 2;
 }
 
 public sealed class LockoutOptions

@@ -11,6 +11,12 @@ public static class OptionsValidation
             yield return "Lockout:LockSeconds must be at least 1 and Lockout:MaxLockSeconds at least Lockout:LockSeconds.";
         if (o.Passwords.Iterations is < 10_000 or > 10_000_000)
             yield return "Passwords:Iterations must be between 10,000 and 10,000,000 (default 210,000).";
+        if (o.Passwords.Algorithm is not ("argon2id" or "pbkdf2"))
+            yield return "Passwords:Algorithm must be 'argon2id' (default) or 'pbkdf2'.";
+        if (o.Passwords.Argon2MemoryKiB is < 8_192 or > 1_048_576)
+            yield return "Passwords:Argon2MemoryKiB must be between 8,192 and 1,048,576 (default 19,456).";
+        if (o.Passwords.Argon2Passes is < 1 or > 20)
+            yield return "Passwords:Argon2Passes must be between 1 and 20 (default 2).";
         if (o.Tokens.AccessTokenLifetimeSeconds is < 60 or > 86_400) yield return "Tokens:AccessTokenLifetimeSeconds must be between 60 and 86400.";
         if (o.Tokens.IdTokenLifetimeSeconds is < 60 or > 86_400) yield return "Tokens:IdTokenLifetimeSeconds must be between 60 and 86400.";
         if (o.Tokens.RefreshTokenIdleSeconds < 60 || o.Tokens.RefreshTokenMaxSeconds < o.Tokens.RefreshTokenIdleSeconds)

@@ -6,28 +6,34 @@ using Microsoft.Extensions.Options;
 namespace DirectAuth.Server.Users;
 
 /// <summary>
-/// ASP.NET Core Identity's PBKDF2 hasher (format v3: HMAC-SHA512) at the configured iteration count.
-/// A hash made with any other count is reported as needing a rehash, so raising or lowering the setting
-/// takes effect at each user's next sign-in.
+/// Password hashes: Argon2id (<see cref="Argon2idHash"/>, the default) or ASP.NET Core Identity's PBKDF2 hasher
+/// (format v3: HMAC-SHA512) at the configured iteration count, chosen by <c>Passwords:Algorithm</c>. Both kinds
+/// verify whatever the setting; a hash of the other kind, or with other parameters, is reported as needing a
+/// rehash, so a changed setting takes effect at each user's next sign-in.
 /// </summary>
 public sealed class PasswordHashing
 {
     private readonly PasswordHasher<User> _hasher;
+    private readonly Argon2idHash _argon2;
+    private readonly bool _useArgon2;
     private readonly int _iterations;
     private readonly string _dummyHash;
 
     public PasswordHashing(IOptions<DirectAuthOptions> options)
     {
-        _iterations = options.Value.Passwords.Iterations;
+        var settings = options.Value.Passwords;
+        _iterations = settings.Iterations;
+        _useArgon2 = settings.Algorithm != "pbkdf2";
+        _argon2 = new Argon2idHash(settings.Argon2MemoryKiB, settings.Argon2Passes);
         _hasher = new PasswordHasher<User>(Options.Create(new PasswordHasherOptions
         {
             CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
             IterationCount = _iterations,
         }));
-        _dummyHash = _hasher.HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        _dummyHash = Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
     }
 
-    public string Hash(string password) => _hasher.HashPassword(null!, password);
+    public string Hash(string password) => _useArgon2 ? _argon2.Hash(password) : _hasher.HashPassword(null!, password);
 
     public enum Outcome { Failed, Success, SuccessRehashNeeded }
 
@@ -36,14 +42,24 @@ public sealed class PasswordHashing
         if (hash is null)
         {
             // Same work as a real check, so an unknown user takes as long as a wrong password.
-            _hasher.VerifyHashedPassword(null!, _dummyHash, password);
+            VerifyAny(_dummyHash, password, out _);
             return Outcome.Failed;
         }
+        if (!VerifyAny(hash, password, out var current)) return Outcome.Failed;
+        return current ? Outcome.Success : Outcome.SuccessRehashNeeded;
+    }
+
+    private bool VerifyAny(string hash, string password, out bool current)
+    {
+        if (hash.StartsWith(Argon2idHash.Prefix, StringComparison.Ordinal))
+        {
+            var ok = _argon2.Verify(hash, password, out var sameParameters);
+            current = _useArgon2 && sameParameters;
+            return ok;
+        }
         var result = _hasher.VerifyHashedPassword(null!, hash, password);
-        if (result == PasswordVerificationResult.Failed) return Outcome.Failed;
-        return result == PasswordVerificationResult.SuccessRehashNeeded || IterationsOf(hash) != _iterations
-            ? Outcome.SuccessRehashNeeded
-            : Outcome.Success;
+        current = !_useArgon2 && result == PasswordVerificationResult.Success && IterationsOf(hash) == _iterations;
+        return result != PasswordVerificationResult.Failed;
     }
 
     /// <summary>The iteration count stored in a v3 hash (bytes 5..8, big-endian), or -1.</summary>

@@ -12,8 +12,9 @@ using Microsoft.EntityFrameworkCore;
 namespace DirectAuth.Server.Tests.Users;
 
 /// <summary>
-/// Password hashes are ASP.NET Core Identity v3 (PBKDF2-HMAC-SHA512) at Passwords:Iterations, and a hash
-/// made at another count is replaced at the user's next successful sign-in. Two servers take turns on one database.
+/// Password hashes are Argon2id (default, PHC string) or ASP.NET Core Identity v3 (PBKDF2-HMAC-SHA512) at
+/// Passwords:Iterations, and a hash made with another algorithm or other parameters is replaced at the user's
+/// next successful sign-in. Two servers take turns on one database.
 /// </summary>
 public sealed class PasswordRehashTests : IAsyncLifetime
 {
@@ -25,7 +26,67 @@ public sealed class PasswordRehashTests : IAsyncLifetime
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
     private static Dictionary<string, string?> Iterations(int? n) =>
-        n is null ? [] : new() { ["Passwords:Iterations"] = n.Value.ToString() };
+        n is null ? new() { ["Passwords:Algorithm"] = "pbkdf2" } : new() { ["Passwords:Algorithm"] = "pbkdf2", ["Passwords:Iterations"] = n.Value.ToString() };
+
+    private static Dictionary<string, string?> Settings(string algorithm, int? argon2MemoryKiB = null) => argon2MemoryKiB is null
+        ? new() { ["Passwords:Algorithm"] = algorithm }
+        : new() { ["Passwords:Algorithm"] = algorithm, ["Passwords:Argon2MemoryKiB"] = argon2MemoryKiB.Value.ToString() };
+
+    /// <summary>The hash's kind and parameters: "argon2id m=… t=…" or "pbkdf2 N".</summary>
+    private static string KindOf(string hash) => hash.StartsWith("$argon2id$", StringComparison.Ordinal)
+        ? "argon2id " + hash.Split('$')[3]
+        : "pbkdf2 " + PasswordHashing.IterationsOf(hash);
+
+    [Theory]
+    [InlineData("pbkdf2", null, "argon2id", null, "argon2id m=19456,t=2,p=1")]
+    [InlineData("argon2id", null, "pbkdf2", null, "pbkdf2 210000")]
+    [InlineData("argon2id", 12_288, "argon2id", null, "argon2id m=19456,t=2,p=1")]
+    public async Task PasswordGrant_AlgorithmOrParametersChangedBetweenServers_HashRewrittenAtNextSignIn(
+        string firstAlgorithm, int? firstMemory, string secondAlgorithm, int? secondMemory, string expected)
+    {
+        string clientId;
+        string original;
+        await using (var before = new TestServerFactory(_database, Settings(firstAlgorithm, firstMemory)))
+        {
+            clientId = await RegisterClientAsync(before);
+            await CreateUserAsync(before, "switch@example.com");
+            original = await StoredHashAsync(before, "switch@example.com");
+            Assert.NotEqual(expected, KindOf(original));
+        }
+
+        await using var after = new TestServerFactory(_database, Settings(secondAlgorithm, secondMemory));
+        Assert.Equal(400, await SignInAsync(after, clientId, "switch@example.com", "not the password"));
+        Assert.Equal(original, await StoredHashAsync(after, "switch@example.com"));
+
+        Assert.Equal(200, await SignInAsync(after, clientId, "switch@example.com", Password));
+        var rehashed = await StoredHashAsync(after, "switch@example.com");
+        Assert.Equal(expected, KindOf(rehashed));
+        Assert.Equal(200, await SignInAsync(after, clientId, "switch@example.com", Password));
+        Assert.Equal(rehashed, await StoredHashAsync(after, "switch@example.com"));
+        Assert.Single(await after.AuditEventsAsync(EventTypes.PasswordRehashed));
+    }
+
+    [Fact]
+    public async Task CreateUser_DefaultSettings_StoresArgon2idAtOwaspParametersThatAnIndependentImplementationReproduces()
+    {
+        await using var server = new TestServerFactory(_database);
+        await CreateUserAsync(server, "argon@example.com");
+
+        var parts = (await StoredHashAsync(server, "argon@example.com")).Split('$');
+
+        Assert.Equal(["", "argon2id", "v=19", "m=19456,t=2,p=1"], parts[..4]);
+        var salt = Convert.FromBase64String(Padded(parts[4]));
+        var hash = Convert.FromBase64String(Padded(parts[5]));
+        Assert.Equal(16, salt.Length);
+        Assert.Equal(32, hash.Length);
+        using var independent = new Konscious.Security.Cryptography.Argon2id(Encoding.UTF8.GetBytes(Password))
+        {
+            Salt = salt, MemorySize = 19_456, Iterations = 2, DegreeOfParallelism = 1,
+        };
+        Assert.Equal(hash, independent.GetBytes(32));
+    }
+
+    private static string Padded(string base64) => base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
 
     [Theory]
     [InlineData(100_000, null, 210_000)]
@@ -53,9 +114,9 @@ public sealed class PasswordRehashTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateUser_DefaultSettings_StoresIdentityV3Pbkdf2Sha512With210000Iterations()
+    public async Task CreateUser_Pbkdf2_StoresIdentityV3Pbkdf2Sha512With210000Iterations()
     {
-        await using var server = new TestServerFactory(_database);
+        await using var server = new TestServerFactory(_database, Iterations(null));
         await CreateUserAsync(server, "format@example.com");
 
         var bytes = Convert.FromBase64String(await StoredHashAsync(server, "format@example.com"));
