@@ -53,7 +53,7 @@ public interface IOobChannel
 public sealed record OobStart(OAuthContext Context, Application Client, OobTransaction Transaction, User? User, Factor? Factor)
 {
     /// <summary>The push number challenge mode of the app policy's rule for the user (<c>never</c>, <c>always</c>, <c>risky</c>).</summary>
-    public string NumberChallengeMode { get; init; } = Policies.NumberChallengeModes.Risky;
+    public string NumberChallengeMode { get; init; } = Policies.PolicyDefaults.NumberChallenge;
 }
 
 /// <summary>The binding a channel chose for a transaction, or its refusal to start one.</summary>
