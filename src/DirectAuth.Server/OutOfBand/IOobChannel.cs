@@ -33,8 +33,10 @@ public interface IOobChannel
     Task<OobBinding> BindAsync(OobStart start, CancellationToken ct);
 
     /// <summary>
-    /// Delivers a stored transaction (never a decoy): notify the device, send the SMS, place the call.
-    /// Returns an error when delivery failed; the core then denies the transaction and answers the error.
+    /// Delivers a stored transaction: notify the device, send the SMS, place the call. Returns an error when
+    /// delivery failed; the core then denies the transaction and answers the error. Also called for a decoy
+    /// (<see cref="OobStart.User"/> null), which must deliver nothing but do the same kind of work (the same
+    /// bus message to no one, the same system log write) and return null: the work must not tell them apart.
     /// Keep it quick (queue slow work), or its latency tells apart real users from decoys.
     /// </summary>
     Task<OAuthError?> DeliverAsync(OobStart start, OobBinding binding, CancellationToken ct);

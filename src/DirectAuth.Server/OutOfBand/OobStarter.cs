@@ -109,7 +109,8 @@ public sealed class OobStarter(
         await db.SaveChangesAsync(ct);
         db.Entry(transaction).State = EntityState.Detached;
 
-        if (user is not null && await channel.DeliverAsync(start, binding, ct) is { } failure)
+        // Decoys too: the channel does the same kind of work and delivers nothing.
+        if (await channel.DeliverAsync(start, binding, ct) is { } failure && user is not null)
         {
             await db.Set<OobTransaction>().Where(t => t.Seq == transaction.Seq)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, OobStatus.Denied).SetProperty(t => t.StatusReason, "DELIVERY_FAILED").SetProperty(t => t.ResolvedAt, now), ct);

@@ -59,7 +59,7 @@ public sealed class RecoveryCodeService(DirectAuthDb db, TimeProvider clock, IOp
     /// of the user, used or not, is hashed, match or not: a code that was used already (or that a concurrent
     /// request consumed first) is <see cref="ConsumeResult.AlreadyUsed"/>, a replay and not a wrong guess.
     /// </summary>
-    public async Task<ConsumeResult> TryConsumeAsync(User user, string? presented, CancellationToken ct)
+    public async Task<(ConsumeResult Result, string? CodeId)> TryConsumeAsync(User user, string? presented, CancellationToken ct)
     {
         var normalized = Normalize(presented);
         var all = await db.Set<RecoveryCode>().AsNoTracking().Where(c => c.UserId == user.Id).ToListAsync(ct);
@@ -69,12 +69,16 @@ public sealed class RecoveryCodeService(DirectAuthDb db, TimeProvider clock, IOp
             var candidate = Hash(normalized ?? "", code.Salt);
             if (CryptographicOperations.FixedTimeEquals(candidate, code.CodeHash) && normalized is not null) match = code;
         }
-        if (match is null) return ConsumeResult.Wrong;
-        if (match.UsedAt is not null) return ConsumeResult.AlreadyUsed;
+        if (match is null) return (ConsumeResult.Wrong, null);
+        if (match.UsedAt is not null) return (ConsumeResult.AlreadyUsed, null);
         var now = clock.GetUtcNow();
         return await db.Set<RecoveryCode>().Where(c => c.Id == match.Id && c.UsedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct) == 1 ? ConsumeResult.Consumed : ConsumeResult.AlreadyUsed;
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct) == 1 ? (ConsumeResult.Consumed, match.Id) : (ConsumeResult.AlreadyUsed, null);
     }
+
+    /// <summary>Gives a consumed code back when the sign-in it was consumed for did not finish.</summary>
+    public Task RestoreAsync(string codeId, CancellationToken ct) =>
+        db.Set<RecoveryCode>().Where(c => c.Id == codeId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, (DateTimeOffset?)null), ct);
 
     public Task<int> RemainingAsync(string userId, CancellationToken ct) =>
         db.Set<RecoveryCode>().CountAsync(c => c.UserId == userId && c.UsedAt == null, ct);

@@ -113,9 +113,15 @@ public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOption
             }
             var amr = tx.AmrList.Append(Amr.For(kind)).Append(Amr.Mfa).Distinct().ToList();
             var outcome = await tokens.IssueAsync(request, user, tx.ScopeList, amr, Acr.TwoFactor, ct);
-            // A completed sign-in: the failures of every factor start again from 0.
+            if (own is null)
+            {
+                if (outcome.Tokens is not null) await lockout.ResetAsync(user.Login, ct);
+                return outcome;
+            }
+            await own.CommitAsync(ct);
+            // A completed sign-in: the failures of every factor start again from 0 (after the commit, so the
+            // counter row is not held locked while tokens are issued).
             if (outcome.Tokens is not null) await lockout.ResetAsync(user.Login, ct);
-            if (own is not null) await own.CommitAsync(ct);
             return outcome;
         }
         finally
