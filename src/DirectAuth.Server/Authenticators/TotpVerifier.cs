@@ -13,8 +13,8 @@ public enum TotpResult { Valid, Invalid, Malformed, Replayed, Locked }
 
 /// <summary>
 /// Checks a TOTP code against an enrolled factor. Accepts the current time step and one either side,
-/// compares in constant time, never accepts a step at or before the last accepted one (a replay, logged),
-/// and allows <c>Mfa:TotpMaxFailures</c> wrong codes per <c>Mfa:TotpFailureWindowSeconds</c> per factor.
+/// compares in constant time, never accepts a step at or before the last accepted one (a replay, logged, which
+/// is not a guess and does not use up a try), and allows <c>Mfa:TotpMaxFailures</c> wrong codes per <c>Mfa:TotpFailureWindowSeconds</c> per factor.
 /// Each attempt first takes a slot in the failure window with one conditional update, so parallel
 /// guesses cannot exceed the limit; a valid code frees the window.
 /// </summary>
@@ -49,9 +49,12 @@ public sealed class TotpVerifier(DirectAuthDb db, SecretProtector protector, Tim
                 .SetProperty(f => f.LastUsedStep, step)
                 .SetProperty(f => f.FailedAttempts, 0)
                 .SetProperty(f => f.FailureWindowStart, (DateTimeOffset?)null), ct);
-        return accepted == 1
-            ? await RecordAsync(factor, TotpResult.Valid, clientId, ct)
-            : await FailAsync(factor, TotpResult.Replayed, clientId, ct);
+        if (accepted == 1) return await RecordAsync(factor, TotpResult.Valid, clientId, ct);
+        // The right code again (a replay, or the loser of a race with the request that used it): not a guess,
+        // so it gives its slot in the failure window back. It is still refused and logged.
+        await db.Set<Factor>().Where(f => f.Id == factor.Id && f.FailedAttempts > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.FailedAttempts, f => f.FailedAttempts - 1), ct);
+        return await RecordAsync(factor, TotpResult.Replayed, clientId, ct);
     }
 
     /// <summary>

@@ -3,16 +3,17 @@ using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Transactions;
+using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace DirectAuth.Server.Grants;
 
 /// <summary>
 /// <c>grant_type=http://auth0.com/oauth/grant-type/mfa-otp</c>: a TOTP code as the second factor of the
-/// sign-in named by <c>mfa_token</c>. A wrong or replayed code counts against the transaction (and the
-/// authenticator); a malformed one changes nothing.
+/// sign-in named by <c>mfa_token</c>. A wrong code counts against the transaction, the authenticator and the
+/// login's failure cap; a replayed, refused or malformed one changes no count.
 /// </summary>
-public sealed class MfaOtpGrant(DirectAuthDb db, MfaTransactions transactions, TotpVerifier verifier) : ITokenGrant
+public sealed class MfaOtpGrant(DirectAuthDb db, MfaTransactions transactions, TotpVerifier verifier, LockoutService lockout) : ITokenGrant
 {
     public string GrantType => GrantTypes.MfaOtp;
 
@@ -26,13 +27,23 @@ public sealed class MfaOtpGrant(DirectAuthDb db, MfaTransactions transactions, T
             .FirstOrDefaultAsync(f => f.UserId == tx.UserId && f.FactorType == FactorTypes.Totp && f.Status == FactorStatus.Active, ct);
         if (factor is null) return MfaErrors.FactorNotAccepted(FactorKinds.Otp);
 
-        return await verifier.VerifyAsync(factor, request.Form[Parameters.Otp], request.Client.ClientId, ct) switch
+        // Counted against the login's failure cap before the code is checked; taken back unless it was a wrong guess.
+        var key = await lockout.KeyOfUserAsync(tx.UserId, ct);
+        if (await lockout.BeginFactorAttemptAsync(key, ct) is not { } count) return SignInErrors.LockedOut;
+        var result = await verifier.VerifyAsync(factor, request.Form[Parameters.Otp], request.Client.ClientId, ct);
+        if (result == TotpResult.Invalid)
+        {
+            await lockout.FactorFailedAsync(count, tx.UserId, null, request.Client.ClientId, FactorKinds.Otp, ct);
+            return await transactions.RecordWrongCodeAsync(tx, MfaErrors.InvalidOtp, "INVALID_OTP", ct);
+        }
+        await lockout.TakeBackAsync(key, ct);
+        return result switch
         {
             TotpResult.Valid => await transactions.CompleteAsync(request, tx, FactorKinds.Otp, ct),
-            TotpResult.Malformed => MfaErrors.InvalidOtp,
-            TotpResult.Locked => await transactions.RecordWrongCodeAsync(tx, MfaErrors.TotpLocked, "FACTOR_LOCKED", ct),
-            TotpResult.Replayed => await transactions.RecordWrongCodeAsync(tx, MfaErrors.InvalidOtp, "OTP_REPLAYED", ct),
-            _ => await transactions.RecordWrongCodeAsync(tx, MfaErrors.InvalidOtp, "INVALID_OTP", ct),
+            // Not guesses: the authenticator did not look at the code, or it is the right code again (a replay, or
+            // the loser of a race with the request that used it). Refused, but the mfa_token keeps its tries.
+            TotpResult.Locked => MfaErrors.TotpLocked,
+            _ => MfaErrors.InvalidOtp,
         };
     }
 }

@@ -4,6 +4,7 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ namespace DirectAuth.Server.Grants;
 /// named by <c>login_hint</c>. An unknown login, a user without TOTP and a wrong code get the same answer
 /// after the same work, and all count towards the login's lockout, as wrong passwords do.
 /// </summary>
-public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutService lockout, SignInCompletion completion, AuditLog audit) : ITokenGrant
+public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutService lockout, SignInCompletion completion, AuditLog audit, RateLimitBuckets limits) : ITokenGrant
 {
     public string GrantType => GrantTypes.Otp;
 
@@ -23,6 +24,7 @@ public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutServ
     {
         var login = request.Form[Parameters.LoginHint];
         if (login is null) return OAuthError.MissingParameter(Parameters.LoginHint);
+        if (limits.TakeUsername(login) is { } limited) return limited;
         var (scopes, scopeError) = ScopeRules.ForSignIn(request.Form[Parameters.Scope], request.Context.Server, request.Client);
         if (scopeError is not null) return scopeError;
         var code = request.Form[Parameters.Otp];
@@ -48,6 +50,7 @@ public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutServ
         if (result != TotpResult.Valid)
         {
             await RecordFailureAsync(request, login, user, result == TotpResult.Invalid && factor is null ? "INVALID_CREDENTIALS" : result.ToString().ToUpperInvariant(), ct);
+            if (attempt.ReachesCap) await lockout.RecordCapReachedAsync(user?.Id, login, request.Client.ClientId, FactorKinds.Otp, ct);
             if (attempt.LockedUntil is null) return MfaErrors.InvalidOtp;
             await audit.RecordAsync(new AuditEntry(EventTypes.AccountLocked, Outcomes.Success, "Max sign in attempts exceeded")
             {
@@ -57,7 +60,7 @@ public sealed class OtpGrant(DirectAuthDb db, TotpVerifier verifier, LockoutServ
             return SignInErrors.LockedOut;
         }
 
-        await lockout.ResetAsync(login, ct);
+        await lockout.PrimarySucceededAsync(login, ct);
         if (user!.Status != UserStatus.Active) return SignInErrors.NotActive(user.Status);
         return await completion.CompleteAsync(request, user, scopes!, [Amr.Otp], ct, FactorKinds.Otp);
     }

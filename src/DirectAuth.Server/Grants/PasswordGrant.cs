@@ -1,11 +1,12 @@
 using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
+using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Users;
 
 namespace DirectAuth.Server.Grants;
 
 /// <summary><c>grant_type=password</c>: the password as the primary factor.</summary>
-public sealed class PasswordGrant(PasswordAuthenticator passwords, SignInCompletion completion) : ITokenGrant
+public sealed class PasswordGrant(PasswordAuthenticator passwords, SignInCompletion completion, RateLimitBuckets limits) : ITokenGrant
 {
     public string GrantType => GrantTypes.Password;
 
@@ -15,6 +16,7 @@ public sealed class PasswordGrant(PasswordAuthenticator passwords, SignInComplet
         var password = request.Form[Parameters.Password];
         if (username is null) return OAuthError.MissingParameter(Parameters.Username);
         if (password is null) return OAuthError.MissingParameter(Parameters.Password);
+        if (limits.TakeUsername(username) is { } limited) return limited;
         var (scopes, scopeError) = ScopeRules.ForSignIn(request.Form[Parameters.Scope], request.Context.Server, request.Client);
         if (scopeError is not null) return scopeError;
 

@@ -12,8 +12,9 @@ namespace DirectAuth.Server.Grants;
 /// sign-on policy (<see cref="SignInDecision.Decide"/>). Enough → tokens. A second factor needed → an MFA
 /// transaction and HTTP 403 <c>mfa_required</c> with its <c>mfa_token</c>. Refused → the policy's error,
 /// also when the client cannot continue with any factor the user has (<c>grant_types_supported</c>).
+/// A login at the failure cap is refused as locked; tokens reset its failure counts (<see cref="LockoutService"/>).
 /// </summary>
-public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions transactions, SignInTokens tokens, AuditLog audit)
+public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions transactions, SignInTokens tokens, AuditLog audit, LockoutService lockout)
 {
     public static readonly string MfaRequiredDescription = "Verify with an additional authenticator to complete the sign-in process.";
 
@@ -23,6 +24,7 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
         CancellationToken ct, string? factor = null)
     {
         var primary = factor ?? FactorKinds.FromAmr(amr);
+        if (await lockout.IsCappedAsync(LockoutService.KeyFor(user.Login), ct)) return SignInErrors.LockedOut;
         var policy = await policies.ForAsync(request.Client, user, ct);
         var enrolled = await policies.EnrolledAsync(user, ct);
         var supported = request.Form[Parameters.GrantTypesSupported]?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -33,7 +35,9 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
         {
             case SignInDecision.Allow allow:
                 await RecordAsync(request, user, policy, Outcomes.Success, "ALLOW", primary, ct);
-                return await tokens.IssueAsync(request, user, scopes, amr, allow.Acr, ct);
+                var issued = await tokens.IssueAsync(request, user, scopes, amr, allow.Acr, ct);
+                if (issued.Tokens is not null) await lockout.ResetAsync(user.Login, ct);
+                return issued;
             case SignInDecision.NeedSecondFactor need:
                 var mfaToken = await transactions.StartAsync(request, user, scopes, amr, primary, need.Kinds, ct);
                 await RecordAsync(request, user, policy, "CHALLENGE", "MFA_REQUIRED " + string.Join(' ', need.Kinds), primary, ct);

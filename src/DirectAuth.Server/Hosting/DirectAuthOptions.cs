@@ -57,6 +57,11 @@ public sealed class LockoutOptions
     public int LockSeconds { get; set; } = 60;
     /// <summary>The longest a lock lasts.</summary>
     public int MaxLockSeconds { get; set; } = 86_400;
+    /// <summary>
+    /// Consecutive failed attempts of every factor after which the account stays locked until an admin unlocks it
+    /// (NIST SP 800-63B-4 §3.2.2: at most 100). Only a completed sign-in or the unlock resets the count.
+    /// </summary>
+    public int MaxConsecutiveFailures { get; set; } = 100;
 }
 
 public sealed class TokenOptions

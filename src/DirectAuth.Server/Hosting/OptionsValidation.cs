@@ -7,6 +7,8 @@ public static class OptionsValidation
     {
         if (o.Lockout.MaxFailures is < 1 or > 100)
             yield return "Lockout:MaxFailures must be between 1 and 100 (NIST SP 800-63B allows at most 100 consecutive failures).";
+        if (o.Lockout.MaxConsecutiveFailures is < 1 or > 100)
+            yield return "Lockout:MaxConsecutiveFailures must be between 1 and 100 (NIST SP 800-63B-4 §3.2.2 allows at most 100 consecutive failed attempts).";
         if (o.Lockout.LockSeconds < 1 || o.Lockout.MaxLockSeconds < o.Lockout.LockSeconds)
             yield return "Lockout:LockSeconds must be at least 1 and Lockout:MaxLockSeconds at least Lockout:LockSeconds.";
         if (o.Passwords.Iterations is < 10_000 or > 10_000_000)

@@ -52,9 +52,14 @@ public static class UserLifecycle
                 eventType = EventTypes.UserUnsuspended;
                 break;
             case "unlock":
+                // Ends the timed lockout and the failure cap (the documented reset of NIST SP 800-63B-4 §3.2.2).
+                var failures = await lockout.ConsecutiveFailuresAsync(user.Login, ct);
                 await lockout.ResetAsync(user.Login, ct);
-                eventType = EventTypes.AccountUnlocked;
-                break;
+                await audit.RecordAsync(AdminAudit.For(EventTypes.AccountUnlocked, "Admin unlock user", user) with
+                {
+                    Details = new Dictionary<string, string> { ["consecutiveFailures"] = failures.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                }, ct);
+                return new JsonBodyResult(UserRepresentation.From(user, null, directory.OriginOf(http.Request)));
             default:
                 return Validation.NotFound($"lifecycle operation '{operation}'");
         }

@@ -95,7 +95,7 @@ public static class UsersApi
     }
 
     public static async Task<string?> LockedStatusAsync(LockoutService lockout, User user, CancellationToken ct) =>
-        user.Status == UserStatus.Active && await lockout.LockedUntilAsync(user.Login, ct) is not null ? UserStatus.LockedOut : null;
+        user.Status == UserStatus.Active && await lockout.IsLockedAsync(user.Login, ct) ? UserStatus.LockedOut : null;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

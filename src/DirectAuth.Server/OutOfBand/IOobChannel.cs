@@ -33,8 +33,10 @@ public interface IOobChannel
     Task<OobBinding> BindAsync(OobStart start, CancellationToken ct);
 
     /// <summary>
-    /// Delivers a stored transaction (never a decoy): notify the device, send the SMS, place the call.
-    /// Returns an error when delivery failed; the core then denies the transaction and answers the error.
+    /// Delivers a stored transaction: notify the device, send the SMS, place the call. Returns an error when
+    /// delivery failed; the core then denies the transaction and answers the error. Also called for a decoy
+    /// (<see cref="OobStart.User"/> null), which must deliver nothing but do the same kind of work (the same
+    /// bus message to no one, the same system log write) and return null: the work must not tell them apart.
     /// Keep it quick (queue slow work), or its latency tells apart real users from decoys.
     /// </summary>
     Task<OAuthError?> DeliverAsync(OobStart start, OobBinding binding, CancellationToken ct);
@@ -53,7 +55,7 @@ public interface IOobChannel
 public sealed record OobStart(OAuthContext Context, Application Client, OobTransaction Transaction, User? User, Factor? Factor)
 {
     /// <summary>The push number challenge mode of the app policy's rule for the user (<c>never</c>, <c>always</c>, <c>risky</c>).</summary>
-    public string NumberChallengeMode { get; init; } = Policies.NumberChallengeModes.Risky;
+    public string NumberChallengeMode { get; init; } = Policies.PolicyDefaults.NumberChallenge;
 }
 
 /// <summary>The binding a channel chose for a transaction, or its refusal to start one.</summary>

@@ -4,6 +4,7 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ namespace DirectAuth.Server.OutOfBand;
 /// The pending poll — by far the most frequent request — is one lookup by the unique index on the code's
 /// hash, a few comparisons and an in-memory poll time (<see cref="PollClock"/>): no signing, no database
 /// write. Writes happen only when something changes: <c>slow_down</c> (the interval grows by 5 s, capped at
-/// the lifetime so a hammering client stops causing writes), a wrong binding code (attempt count), and the
+/// the lifetime so a hammering client stops causing writes), a binding code (the transaction's attempt count
+/// and the login's failure cap, <see cref="LockoutService"/>), and the
 /// single-use consumption that precedes issuing tokens (a conditional update, so of two concurrent polls of
 /// an approved transaction exactly one gets tokens).
 /// </para>
@@ -58,11 +60,20 @@ public sealed class OobPolling(
     {
         // An empty or absent code is answered like a wrong one but does not use up a try.
         if (presented is null || tx.Status != OobStatus.Pending) return OobErrors.WrongBindingCode;
+        // Counted against the login's failure cap (decoys too: by the login they name) before the code is checked.
+        var lockout = services.GetRequiredService<LockoutService>();
+        if (await lockout.BeginFactorAttemptAsync(tx.LoginKey, ct) is not { } count) return SignInErrors.LockedOut;
         var channel = Channel(tx);
         var expected = OobBindingCodes.Unseal(protector, tx.BindingSealed)?.Code;
         var right = !tx.IsDecoy && channel is not null && expected is not null && presented.Length <= 64
             && await channel.VerifyBindingCodeAsync(tx, expected, presented, ct);
-        if (right) return await ConsumeAsync(tx, OobStatus.Pending, oobCode, now, ct);
+        if (right)
+        {
+            // The right code is not a guess, also when a concurrent request with it wins the transaction (a replay).
+            await lockout.TakeBackAsync(tx.LoginKey, ct);
+            return await ConsumeAsync(tx, OobStatus.Pending, oobCode, now, ct);
+        }
+        await lockout.FactorFailedAsync(count, tx.UserId, null, tx.ClientId, tx.Channel, ct);
 
         var max = options.Value.MaxBindingCodeAttempts;
         var updated = await Db.Set<OobTransaction>().Where(t => t.Seq == tx.Seq && t.Status == OobStatus.Pending)

@@ -42,12 +42,13 @@ public sealed record OobStarted(string OobCode, OobTransaction Transaction, OobB
 /// user): a primary-factor start must be allowed by the rule's primary factors (<c>oob:push</c>, ...), and
 /// the rule's number challenge mode goes to the channel. A primary-factor start never reveals whether the
 /// login exists or is enrolled: such a request gets a decoy transaction that answers exactly like a real
-/// one (same fields, same binding method, same per-login limits) and simply never completes. A decoy is
-/// judged by the rule that applies to a user in no group.
+/// one (same fields, same binding method, same per-login limits, the same lookups and the same kind of
+/// delivery work) and simply never completes; so does a login at the failure cap. A decoy is judged by the
+/// rule that applies to a user in no group.
 /// </summary>
 public sealed class OobStarter(
     DirectAuthDb db, IEnumerable<IOobChannel> channels, PolicyEvaluator policies, SecretProtector protector, TimeProvider clock,
-    IOptions<OutOfBandOptions> options, AuditLog audit)
+    IOptions<OutOfBandOptions> options, AuditLog audit, LockoutService lockout)
 {
     public IOobChannel? FindChannel(string channel) => channels.FirstOrDefault(c => c.Channel == channel);
 
@@ -67,15 +68,20 @@ public sealed class OobStarter(
             }, ct);
             return (null, SignInDecision.PolicyFailed);
         }
-        var factor = user is null ? null : await db.Set<Factor>().AsNoTracking()
-            .Where(f => f.UserId == user.Id && f.FactorType == channel.FactorType && f.Status == FactorStatus.Active)
+        // The same lookups for a login no one has (by an id no user has): the work must not tell them apart.
+        var userId = user?.Id ?? "";
+        var factor = await db.Set<Factor>().AsNoTracking()
+            .Where(f => f.UserId == userId && f.FactorType == channel.FactorType && f.Status == FactorStatus.Active)
             .OrderBy(f => f.Created).FirstOrDefaultAsync(ct);
+        // A login at the failure cap is locked out of sign-in: a primary start gets a decoy, as an unknown login does.
+        var capped = await lockout.IsCappedAsync(LockoutService.KeyFor(login), ct);
         // MFA: the factor went away after the mfa_token was issued (e.g. reset); answer as /challenge does for a user never enrolled.
         if (request.User is not null && factor is null)
             return (null, new OAuthError(400, Errors.UnsupportedChallengeType,
                 $"The user has no '{channel.Channel}' authenticator that this app accepts, or the client does not support the mfa-oob grant."));
-        var decoyReason = user is null ? "UNKNOWN_OR_INACTIVE_USER" : factor is null ? "NOT_ENROLLED" : null;
-        if (factor is null) user = null;
+        var decoyReason = user is null ? "UNKNOWN_OR_INACTIVE_USER" : factor is null ? "NOT_ENROLLED"
+            : capped && request.MfaTransactionId is null ? "LOCKED_OUT" : null;
+        if (decoyReason is not null) (user, factor) = (null, null);
 
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -103,7 +109,8 @@ public sealed class OobStarter(
         await db.SaveChangesAsync(ct);
         db.Entry(transaction).State = EntityState.Detached;
 
-        if (user is not null && await channel.DeliverAsync(start, binding, ct) is { } failure)
+        // Decoys too: the channel does the same kind of work and delivers nothing.
+        if (await channel.DeliverAsync(start, binding, ct) is { } failure && user is not null)
         {
             await db.Set<OobTransaction>().Where(t => t.Seq == transaction.Seq)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, OobStatus.Denied).SetProperty(t => t.StatusReason, "DELIVERY_FAILED").SetProperty(t => t.ResolvedAt, now), ct);

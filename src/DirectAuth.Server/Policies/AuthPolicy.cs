@@ -36,9 +36,11 @@ public static class SecondFactorModes
 /// <summary>Values of <see cref="PolicyRule.NumberChallenge"/>: when a push asks the user to pick the number the client shows.</summary>
 public static class NumberChallengeModes
 {
+    /// <summary>Approve-only push: below NIST SP 800-63B-4 §3.1.3 (kept as a choice).</summary>
     public const string Never = "never";
+    /// <summary>Every push asks for the number (the default).</summary>
     public const string Always = "always";
-    /// <summary>Only when the sign-in looks risky (the out-of-band feature decides what is risky).</summary>
+    /// <summary>Only when the sign-in looks risky (the out-of-band feature decides what is risky): below NIST SP 800-63B-4 §3.1.3 for the pushes it lets through approve-only.</summary>
     public const string Risky = "risky";
 
     public static readonly string[] All = [Never, Always, Risky];

@@ -6,8 +6,9 @@ namespace DirectAuth.Server.Policies;
 
 /// <summary>
 /// The safe default every app starts with: password as the primary factor, and a second factor whenever
-/// the user has an active one (any kind counts, recovery codes included). The default policy is stored
-/// the first time the policies API touches it; until then sign-ins use the same values from here.
+/// the user has an active one (any kind counts, recovery codes included), and a push always asks for the
+/// number the client shows (NIST SP 800-63B-4 §3.1.3 no longer accepts an approve-only push). The default
+/// policy is stored the first time the policies API touches it; until then sign-ins use the same values from here.
 /// </summary>
 public static class PolicyDefaults
 {
@@ -16,7 +17,7 @@ public static class PolicyDefaults
     public const string PrimaryFactors = "password";
     public const string SecondFactor = SecondFactorModes.IfEnrolled;
     public static readonly string SecondFactors = string.Join(' ', FactorKinds.SecondNames);
-    public const string NumberChallenge = NumberChallengeModes.Risky;
+    public const string NumberChallenge = NumberChallengeModes.Always;
 
     public static PolicyRule CatchAll(string policyId, string ruleId, DateTimeOffset now) => new()
     {

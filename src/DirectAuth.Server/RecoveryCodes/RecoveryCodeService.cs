@@ -52,25 +52,33 @@ public sealed class RecoveryCodeService(DirectAuthDb db, TimeProvider clock, IOp
         return codes;
     }
 
+    public enum ConsumeResult { Consumed, Wrong, AlreadyUsed }
+
     /// <summary>
-    /// Consumes the unused code of <paramref name="user"/> that matches <paramref name="presented"/>; false when
-    /// none matches (or another request consumed it first). Every unused code is hashed, match or not.
+    /// Consumes the unused code of <paramref name="user"/> that matches <paramref name="presented"/>. Every code
+    /// of the user, used or not, is hashed, match or not: a code that was used already (or that a concurrent
+    /// request consumed first) is <see cref="ConsumeResult.AlreadyUsed"/>, a replay and not a wrong guess.
     /// </summary>
-    public async Task<bool> TryConsumeAsync(User user, string? presented, CancellationToken ct)
+    public async Task<(ConsumeResult Result, string? CodeId)> TryConsumeAsync(User user, string? presented, CancellationToken ct)
     {
         var normalized = Normalize(presented);
-        var unused = await db.Set<RecoveryCode>().AsNoTracking().Where(c => c.UserId == user.Id && c.UsedAt == null).ToListAsync(ct);
+        var all = await db.Set<RecoveryCode>().AsNoTracking().Where(c => c.UserId == user.Id).ToListAsync(ct);
         RecoveryCode? match = null;
-        foreach (var code in unused)
+        foreach (var code in all)
         {
             var candidate = Hash(normalized ?? "", code.Salt);
             if (CryptographicOperations.FixedTimeEquals(candidate, code.CodeHash) && normalized is not null) match = code;
         }
-        if (match is null) return false;
+        if (match is null) return (ConsumeResult.Wrong, null);
+        if (match.UsedAt is not null) return (ConsumeResult.AlreadyUsed, null);
         var now = clock.GetUtcNow();
         return await db.Set<RecoveryCode>().Where(c => c.Id == match.Id && c.UsedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct) == 1 ? (ConsumeResult.Consumed, match.Id) : (ConsumeResult.AlreadyUsed, null);
     }
+
+    /// <summary>Gives a consumed code back when the sign-in it was consumed for did not finish.</summary>
+    public Task RestoreAsync(string codeId, CancellationToken ct) =>
+        db.Set<RecoveryCode>().Where(c => c.Id == codeId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, (DateTimeOffset?)null), ct);
 
     public Task<int> RemainingAsync(string userId, CancellationToken ct) =>
         db.Set<RecoveryCode>().CountAsync(c => c.UserId == userId && c.UsedAt == null, ct);

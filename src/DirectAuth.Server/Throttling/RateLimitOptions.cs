@@ -18,6 +18,12 @@ public sealed class RateLimitOptions
 
     /// <summary>Every other OAuth endpoint under <c>/oauth2</c> and the discovery documents.</summary>
     public BucketOptions OAuth { get; set; } = new() { Limit = 1200, RefillPerSecond = 20 };
+
+    /// <summary>
+    /// Token requests that name a user (<c>username</c> of the password grant, <c>login_hint</c> of the OTP grant),
+    /// per login whether or not a user has it, from every address together: Okta's 4 requests per second per username.
+    /// </summary>
+    public BucketOptions Username { get; set; } = new() { Limit = 4, RefillPerSecond = 4 };
 }
 
 public sealed class BucketOptions
@@ -34,7 +40,7 @@ internal sealed class RateLimitOptionsValidation : IValidateOptions<RateLimitOpt
     public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
     {
         var problems = new List<string>();
-        foreach (var (group, bucket) in new[] { ("Token", options.Token), ("OAuth", options.OAuth) })
+        foreach (var (group, bucket) in new[] { ("Token", options.Token), ("OAuth", options.OAuth), ("Username", options.Username) })
         {
             if (bucket.Limit is < 1 or > 1_000_000) problems.Add($"RateLimits:{group}:Limit must be between 1 and 1000000.");
             if (!(bucket.RefillPerSecond is > 0 and <= 1_000_000)) problems.Add($"RateLimits:{group}:RefillPerSecond must be above 0 and at most 1000000.");

@@ -10,7 +10,8 @@ namespace DirectAuth.Server.Throttling;
 /// PROTOCOL.md section 2 rate limiting: a token bucket per client IP address per endpoint group (the token
 /// endpoint; every other OAuth endpoint and discovery). Limited responses carry <c>X-Rate-Limit-Limit</c>,
 /// <c>X-Rate-Limit-Remaining</c> and <c>X-Rate-Limit-Reset</c> (epoch seconds when the bucket is full again);
-/// an empty bucket answers HTTP 429 <c>invalid_grant</c>. The management API is not limited here.
+/// an empty bucket answers HTTP 429 <c>invalid_grant</c>. The management API is not limited here. The grants that
+/// name a user also take from a bucket per login (<see cref="RateLimitBuckets.TakeUsername"/>).
 /// </summary>
 public static class RateLimiting
 {
@@ -58,7 +59,30 @@ public sealed class RateLimitBuckets : IDisposable
     public bool Enabled => _options.Enabled;
 
     private BucketOptions OptionsFor(string key) =>
-        key.StartsWith(nameof(RateLimitOptions.Token) + "|", StringComparison.Ordinal) ? _options.Token : _options.OAuth;
+        key.StartsWith(nameof(RateLimitOptions.Token) + "|", StringComparison.Ordinal) ? _options.Token
+        : key.StartsWith(nameof(RateLimitOptions.Username) + "|", StringComparison.Ordinal) ? _options.Username : _options.OAuth;
+
+    /// <summary>
+    /// Takes one token request from the bucket of <paramref name="login"/> (by the hash of the normalized login, so
+    /// unknown logins are limited alike): null when it may go on, else the 429 to answer, with the rate-limit
+    /// headers of that bucket and <c>Retry-After</c>.
+    /// </summary>
+    public OAuthError? TakeUsername(string login)
+    {
+        if (!Enabled) return null;
+        var (allowed, limit, remaining, reset, nextToken) = Take(nameof(RateLimitOptions.Username) + "|" + Users.LockoutService.KeyFor(login));
+        if (allowed) return null;
+        return new OAuthError(429, Errors.InvalidGrant, RateLimiting.ExceededDescription)
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["X-Rate-Limit-Limit"] = limit.ToString(CultureInfo.InvariantCulture),
+                ["X-Rate-Limit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture),
+                ["X-Rate-Limit-Reset"] = reset.ToString(CultureInfo.InvariantCulture),
+                ["Retry-After"] = nextToken.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+    }
 
     /// <summary>Takes one request from the bucket of <paramref name="key"/>: whether it may go on, and the header values.</summary>
     public (bool Allowed, long Limit, long Remaining, long Reset, long NextTokenSeconds) Take(string key)

@@ -18,7 +18,7 @@ namespace DirectAuth.Server.Transactions;
 /// uses the same four calls: <see cref="FindAsync"/>, <see cref="RecordWrongCodeAsync"/>,
 /// <see cref="CompleteAsync"/> (and <see cref="StartAsync"/> through SignInCompletion).
 /// </summary>
-public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOptions<MfaOptions> options, SignInTokens tokens, AuditLog audit)
+public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOptions<MfaOptions> options, SignInTokens tokens, AuditLog audit, LockoutService lockout)
 {
     private readonly MfaOptions _options = options.Value;
 
@@ -87,7 +87,8 @@ public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOption
     /// Completes the sign-in with a proven second factor of kind <paramref name="kind"/>: marks the
     /// transaction used (atomically: of two racing completions one wins, the other gets 403 access_denied)
     /// and issues tokens whose <c>amr</c> is the primary's, the second factor's and <c>mfa</c>. Joins an
-    /// open database transaction (so a consumed recovery code rolls back with it), or opens one.
+    /// open database transaction (so a consumed recovery code rolls back with it), or opens one. A login at the
+    /// failure cap is refused as locked; tokens reset the login's failure counts.
     /// </summary>
     public async Task<GrantOutcome> CompleteAsync(TokenRequest request, MfaTransaction tx, string kind, CancellationToken ct)
     {
@@ -95,6 +96,7 @@ public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOption
         var user = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == tx.UserId, ct);
         if (user is null) return MfaErrors.Expired;
         if (user.Status != UserStatus.Active) return SignInErrors.NotActive(user.Status);
+        if (await lockout.IsCappedAsync(LockoutService.KeyFor(user.Login), ct)) return SignInErrors.LockedOut;
 
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         try
@@ -111,7 +113,15 @@ public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOption
             }
             var amr = tx.AmrList.Append(Amr.For(kind)).Append(Amr.Mfa).Distinct().ToList();
             var outcome = await tokens.IssueAsync(request, user, tx.ScopeList, amr, Acr.TwoFactor, ct);
-            if (own is not null) await own.CommitAsync(ct);
+            if (own is null)
+            {
+                if (outcome.Tokens is not null) await lockout.ResetAsync(user.Login, ct);
+                return outcome;
+            }
+            await own.CommitAsync(ct);
+            // A completed sign-in: the failures of every factor start again from 0 (after the commit, so the
+            // counter row is not held locked while tokens are issued).
+            if (outcome.Tokens is not null) await lockout.ResetAsync(user.Login, ct);
             return outcome;
         }
         finally

@@ -6,8 +6,8 @@ namespace DirectAuth.Server.Users;
 
 /// <summary>
 /// Checks a login and password. Unknown login and wrong password are the same answer after the same
-/// amount of hashing; a locked login is refused before any hashing; a suspended or deactivated user
-/// learns so only after giving the right password.
+/// amount of hashing; a locked login (timed lockout or failure cap, see <see cref="LockoutService"/>) is refused
+/// before any hashing; a suspended or deactivated user learns so only after giving the right password.
 /// </summary>
 public sealed class PasswordAuthenticator(DirectAuthDb db, PasswordHashing hashing, LockoutService lockout, TimeProvider clock, AuditLog audit)
 {
@@ -33,6 +33,7 @@ public sealed class PasswordAuthenticator(DirectAuthDb db, PasswordHashing hashi
         if (outcome == PasswordHashing.Outcome.Failed)
         {
             await RecordAsync(login, user, clientId, "INVALID_CREDENTIALS", ct);
+            if (attempt.ReachesCap) await lockout.RecordCapReachedAsync(user?.Id, login, clientId, "password", ct);
             if (attempt.LockedUntil is not { } lockedNow) return new Result(Status.InvalidCredentials);
             await audit.RecordAsync(new AuditEntry(EventTypes.AccountLocked, Outcomes.Success, "Max sign in attempts exceeded")
             {
@@ -43,7 +44,7 @@ public sealed class PasswordAuthenticator(DirectAuthDb db, PasswordHashing hashi
             return new Result(Status.LockedOut, LockedUntil: lockedNow);
         }
 
-        await lockout.ResetAsync(login, ct);
+        await lockout.PrimarySucceededAsync(login, ct);
         if (user!.Status != UserStatus.Active)
         {
             await RecordAsync(login, user, clientId, "USER_" + user.Status, ct);

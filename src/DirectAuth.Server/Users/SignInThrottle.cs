@@ -15,6 +15,11 @@ public sealed class SignInThrottle
     /// <summary>Locks since the last success; each doubles the wait.</summary>
     public int Lockouts { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>
+    /// Failed attempts of every factor (password, OTP, SMS/voice codes, recovery codes) since the last completed
+    /// sign-in or admin unlock; at <c>Lockout:MaxConsecutiveFailures</c> the login is locked until an admin unlocks it.
+    /// </summary>
+    public int ConsecutiveFailures { get; set; }
     public DateTimeOffset LastFailure { get; set; }
 }
 
@@ -28,6 +33,7 @@ internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<Sig
         b.Property(t => t.Failures).HasColumnName("failures");
         b.Property(t => t.Lockouts).HasColumnName("lockouts");
         b.Property(t => t.LockedUntil).HasColumnName("locked_until");
+        b.Property(t => t.ConsecutiveFailures).HasColumnName("consecutive_failures");
         b.Property(t => t.LastFailure).HasColumnName("last_failure");
     }
 }

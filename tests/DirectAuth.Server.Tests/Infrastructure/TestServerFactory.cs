@@ -30,6 +30,9 @@ public sealed class TestServerFactory(TestDatabase database, IReadOnlyDictionary
         builder.UseSetting("Security:MasterKey", MasterKey);
         builder.UseSetting("Admin:Token", AdminToken);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The clock stands still in tests, so the per-username bucket (4 a second) would never refill: tests of
+        // that limit set it themselves (Endpoints/UsernameRateLimitTests.cs).
+        builder.UseSetting("RateLimits:Username:Limit", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

@@ -27,7 +27,8 @@ public sealed class PromptBindingTests(ServerFixture server) : IClassFixture<Ser
         public Task<OobBinding> BindAsync(OobStart start, CancellationToken ct) => Task.FromResult(new OobBinding(BindingMethods.Prompt, OobBindingCodes.NewCode(6)));
         public Task<OAuthError?> DeliverAsync(OobStart start, OobBinding binding, CancellationToken ct)
         {
-            Received[start.Transaction.Id] = binding.Code!;
+            // A decoy (no user) is handed to the channel too, for the same work; it must deliver nothing.
+            if (start.User is not null) Received[start.Transaction.Id] = binding.Code!;
             return Task.FromResult<OAuthError?>(null);
         }
         public Task<bool> VerifyBindingCodeAsync(OobTransaction transaction, string expectedCode, string presented, CancellationToken ct) =>

@@ -4,7 +4,7 @@ using DirectAuth.Server.Tests.Infrastructure;
 
 namespace DirectAuth.Server.Tests.OutOfBand;
 
-/// <summary>Number challenge "risky" (the default): only for a new IP address or a new app for this user.</summary>
+/// <summary>Number challenge "risky" (a choice below NIST SP 800-63B-4; the default is "always"): only for a new IP address or a new app for this user.</summary>
 public sealed class RiskyNumberChallengeTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private const string Home = "203.0.113.10";

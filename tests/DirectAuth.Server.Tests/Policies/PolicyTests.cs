@@ -24,7 +24,7 @@ public sealed class PolicyTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(["password"], Strings(rule, "primaryFactors"));
         Assert.Equal("if_enrolled", rule.GetProperty("secondFactor").GetString());
         Assert.Equal(["otp", "push", "sms", "voice", "recovery_code"], Strings(rule, "secondFactors"));
-        Assert.Equal("risky", rule.GetProperty("numberChallenge").GetString());
+        Assert.Equal("always", rule.GetProperty("numberChallenge").GetString());
         Assert.Empty(Strings(rule, "groups"));
     }
 

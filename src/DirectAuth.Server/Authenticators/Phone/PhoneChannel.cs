@@ -56,6 +56,7 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
 
     public async Task<OAuthError?> DeliverAsync(OobStart start, OobBinding binding, CancellationToken ct)
     {
+        if (start.Factor is null) return await WithholdAsync(start, binding, ct);
         var outcome = await sender.DeliverAsync(Request(start, binding.Code!), ct);
         return outcome.Delivered ? null : Undeliverable(options.Value.ResendSeconds);
     }
@@ -66,6 +67,23 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
     {
         Headers = new Dictionary<string, string> { ["Retry-After"] = Math.Max(1, retryAfterSeconds).ToString(CultureInfo.InvariantCulture) },
     };
+
+    /// <summary>
+    /// A decoy: nothing is sent, but the message is worded and the system log written as for a send, so the
+    /// answer comes after the same kind of work (issue 16: a known login must not be slower than an unknown one).
+    /// </summary>
+    private async Task<OAuthError?> WithholdAsync(OobStart start, OobBinding binding, CancellationToken ct)
+    {
+        var request = Request(start, binding.Code!);
+        _ = Channel == Channels.Sms ? MessageText.Sms("DirectAuth", request.Code, request.Lifetime) : MessageText.Voice("DirectAuth", request.Code);
+        await audit.RecordAsync(new AuditEntry(PhoneEvents.SendEvent(Channel, CodePurposes.SignIn), Outcomes.Failure,
+            Channel == Channels.Sms ? "Text message with a verification code not sent" : "Voice call with a verification code not made")
+        {
+            Reason = "NO_PHONE_FOR_LOGIN", ActorType = "User", ClientId = start.Client.ClientId, TargetId = start.Transaction.Id, TargetType = "OobTransaction",
+            Details = new Dictionary<string, string> { ["channel"] = Channel, ["oobTransaction"] = start.Transaction.Id },
+        }, ct);
+        return null;
+    }
 
     public async Task<bool> VerifyBindingCodeAsync(OobTransaction transaction, string expectedCode, string presented, CancellationToken ct)
     {
