@@ -6,6 +6,8 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
 
+using Microsoft.Extensions.Options;
+
 namespace DirectAuth.Server.ClientAuthentication;
 
 /// <summary>
@@ -18,7 +20,6 @@ public sealed class ClientAuthenticator(ApplicationCache applications, IServiceP
     // Resolved when needed: a public client's request (every poll of an out-of-band sign-in) needs neither,
     // and both would take a database context from the pool.
     private PrivateKeyJwtValidator JwtValidator => services.GetRequiredService<PrivateKeyJwtValidator>();
-    private AuditLog Audit => services.GetRequiredService<AuditLog>();
 
     private static readonly byte[] DummyHash = Secrets.Hash("timing-equalizer");
 
@@ -96,9 +97,12 @@ public sealed class ClientAuthenticator(ApplicationCache applications, IServiceP
 
     private async Task<Result> FailAsync(string? clientId, string reason)
     {
-        await Audit.RecordAsync(new AuditEntry(EventTypes.ClientAuthFailed, Outcomes.Failure, "Client authentication failed")
+        // Summarised per source, client id and reason (RefusalSummaries): guessing secrets or sending garbage
+        // client ids does not write an event per request.
+        await services.GetRequiredService<RefusalSummaries>().RecordAsync(new Refusal(EventTypes.ClientAuthFailed, reason, "Client authentication failed",
+            TimeSpan.FromSeconds(services.GetRequiredService<IOptions<SystemLogOptions>>().Value.TokenRefusalIntervalSeconds))
         {
-            Reason = reason, ClientId = clientId, ActorId = clientId, ActorType = "PublicClientApp", Severity = "WARN",
+            ClientId = clientId,
         });
         return Fail(OAuthError.InvalidClient($"Client authentication failed. {reason}"));
     }

@@ -5,6 +5,8 @@ using DirectAuth.Server.Grants;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 
+using Microsoft.Extensions.Options;
+
 namespace DirectAuth.Server.Endpoints;
 
 /// <summary>POST {base}/v1/token: reads the form, authenticates the client, and hands the request to the grant it names.</summary>
@@ -41,13 +43,19 @@ public static class TokenEndpoint
 
         var error = outcome.Error!;
         if (error.Error is not Errors.AuthorizationPending and not Errors.SlowDown and not Errors.MfaRequired)
-            await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(EventTypes.TokenGrantFailed, Outcomes.Failure, "OAuth2 token request refused")
-            {
-                Reason = error.Error, ClientId = client.ClientId, ActorId = client.ClientId, ActorType = "Client",
-                Details = new Dictionary<string, string> { ["grantType"] = grantType, ["error_description"] = error.LoggedDescription },
-            }, ct);
+            // Summarised per source, client and error: a flood of bad requests does not write an event each. What a
+            // user's sign-in proved or failed is in the grant's own events (wrong password, lockout, wrong code).
+            await http.RequestServices.GetRequiredService<RefusalSummaries>().RecordAsync(
+                new Refusal(EventTypes.TokenGrantFailed, error.Error, "OAuth2 token request refused", RefusalInterval(http))
+                {
+                    Severity = "INFO", ClientId = client.ClientId,
+                    Details = new Dictionary<string, string> { ["grantType"] = grantType, ["error_description"] = error.LoggedDescription },
+                });
         return new OAuthErrorResult(error);
     }
+
+    private static TimeSpan RefusalInterval(HttpContext http) =>
+        TimeSpan.FromSeconds(http.RequestServices.GetRequiredService<IOptions<SystemLogOptions>>().Value.TokenRefusalIntervalSeconds);
 
     private static string Truncate(string s) => s.Length > 100 ? s[..100] + "…" : s;
 }

@@ -10,7 +10,7 @@ namespace DirectAuth.Server.Management;
 /// Guards the management API: <c>Authorization: SSWS {token}</c>, compared in constant time with the
 /// configured admin token. With no token configured every request is refused.
 /// </summary>
-public sealed class AdminAuthentication(IOptions<DirectAuthOptions> options) : IEndpointFilter
+public sealed class AdminAuthentication(IOptions<DirectAuthOptions> options, IOptions<SystemLogOptions> log) : IEndpointFilter
 {
     private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Value.Admin.Token) ? null : Secrets.Hash(options.Value.Admin.Token);
 
@@ -20,9 +20,13 @@ public sealed class AdminAuthentication(IOptions<DirectAuthOptions> options) : I
         if (header.StartsWith("SSWS ", StringComparison.OrdinalIgnoreCase) && Secrets.Matches(header[5..].Trim(), _tokenHash))
             return await next(context);
 
-        // Summarised per source and interval (AdminAuthFailures): a flood of wrong tokens does not write an event per request.
-        await context.HttpContext.RequestServices.GetRequiredService<AdminAuthFailures>()
-            .RecordAsync(context.HttpContext, header.Length == 0 ? "MISSING_TOKEN" : "INVALID_TOKEN");
+        // Summarised per source and interval (RefusalSummaries): a flood of wrong tokens does not write an event per request.
+        await context.HttpContext.RequestServices.GetRequiredService<RefusalSummaries>().RecordAsync(
+            new Refusal(EventTypes.AdminAuthFailed, header.Length == 0 ? "MISSING_TOKEN" : "INVALID_TOKEN",
+                "Management API request with a missing or invalid API token", TimeSpan.FromSeconds(log.Value.AdminAuthFailureIntervalSeconds))
+            {
+                Details = new Dictionary<string, string> { ["path"] = context.HttpContext.Request.Path.ToString() },
+            });
         context.HttpContext.Response.Headers.WWWAuthenticate = "SSWS";
         return new OktaErrorResult(401, OktaErrors.Create("E0000011", "Invalid token provided"));
     }

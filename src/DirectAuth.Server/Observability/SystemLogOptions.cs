@@ -18,6 +18,12 @@ public sealed class SystemLogOptions
     /// and reason per this many seconds: the first at once, the rest as one summary event with their count.
     /// </summary>
     public int AdminAuthFailureIntervalSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Token requests refused before a user is named (wrong scope, unknown or unallowed grant type, a parameter
+    /// missing) are logged as one event per source address, client and error per this many seconds, like the above.
+    /// </summary>
+    public int TokenRefusalIntervalSeconds { get; set; } = 60;
 }
 
 internal sealed class SystemLogOptionsValidation : IValidateOptions<SystemLogOptions>
@@ -27,6 +33,7 @@ internal sealed class SystemLogOptionsValidation : IValidateOptions<SystemLogOpt
         var problems = new List<string>();
         if (o.RetentionDays is < 1 or > 3650) problems.Add("SystemLog:RetentionDays must be between 1 and 3650.");
         if (o.AdminAuthFailureIntervalSeconds is < 1 or > 86_400) problems.Add("SystemLog:AdminAuthFailureIntervalSeconds must be between 1 and 86400.");
+        if (o.TokenRefusalIntervalSeconds is < 1 or > 86_400) problems.Add("SystemLog:TokenRefusalIntervalSeconds must be between 1 and 86400.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
@@ -48,8 +55,8 @@ public static class SystemLogRegistration
         services.AddOptions<SystemLogOptions>().BindConfiguration(SystemLogOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SystemLogOptions>, SystemLogOptionsValidation>();
         services.AddSingleton<IExpiringRows, AuditEventExpiringRows>();
-        services.AddSingleton<AdminAuthFailures>();
-        services.AddHostedService(sp => sp.GetRequiredService<AdminAuthFailures>());
+        services.AddSingleton<RefusalSummaries>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefusalSummaries>());
         return services;
     }
 }
