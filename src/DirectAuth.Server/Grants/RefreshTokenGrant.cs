@@ -18,7 +18,7 @@ namespace DirectAuth.Server.Grants;
 /// of the rotation (then it is only refused). The new tokens are signed first; consuming the presented token,
 /// storing its successor and the audit record then share one short transaction.
 /// </summary>
-public sealed class RefreshTokenGrant(DirectAuthDb db, TokenIssuer issuer, AuditLog audit, TimeProvider clock, IOptions<DirectAuthOptions> options) : ITokenGrant
+public sealed class RefreshTokenGrant(DirectAuthDb db, PreparedLookup<RefreshToken> lookup, TokenIssuer issuer, AuditLog audit, TimeProvider clock, IOptions<DirectAuthOptions> options) : ITokenGrant
 {
     private static readonly OAuthError Invalid = OAuthError.InvalidGrant("The refresh token is invalid or expired.");
 
@@ -31,7 +31,7 @@ public sealed class RefreshTokenGrant(DirectAuthDb db, TokenIssuer issuer, Audit
         if (presented.Length > 512) return Invalid;
 
         var hash = Secrets.Hash(presented);
-        var token = await db.Set<RefreshToken>().AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
+        var token = await lookup.FindAsync(hash, ct); // one prepared read: every refresh, and every refused one
         var now = clock.GetUtcNow();
         if (token is null || token.ClientId != request.Client.ClientId || token.ServerId != request.Context.Server.Id)
             return Invalid;

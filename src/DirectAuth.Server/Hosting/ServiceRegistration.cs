@@ -44,6 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton<Applications.ApplicationCache>();
         services.AddScoped<ITokenGrant, PasswordGrant>();
         services.AddScoped<ITokenGrant, RefreshTokenGrant>();
+        services.AddPreparedLookup<Tokens.RefreshToken>(nameof(Tokens.RefreshToken.TokenHash));
         services.AddScoped<ITokenGrant, ClientCredentialsGrant>();
         services.AddSingleton<IExpiringRows, CoreExpiringRows>();
         services.AddHostedService<ExpiredRowsCleanup>();
