@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Delivery;
@@ -9,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace DirectAuth.Server.Authenticators.Phone;
 
 /// <summary>The <c>sms</c> out-of-band channel: the code by text message to the user's <c>sms</c> factor (amr <c>sms</c>).</summary>
-public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options)
-    : PhoneChannel(sender, audit, clock, options)
+public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency)
+    : PhoneChannel(sender, audit, clock, options, latency)
 {
     public override string Channel => Channels.Sms;
     public override string FactorType => FactorTypes.Sms;
@@ -18,8 +19,8 @@ public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvi
 }
 
 /// <summary>The <c>voice</c> out-of-band channel: the code read out in a call to the user's <c>call</c> factor (amr <c>tel</c>).</summary>
-public sealed class VoiceChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options)
-    : PhoneChannel(sender, audit, clock, options)
+public sealed class VoiceChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency)
+    : PhoneChannel(sender, audit, clock, options, latency)
 {
     public override string Channel => Channels.Voice;
     public override string FactorType => FactorTypes.Call;
@@ -33,7 +34,7 @@ public sealed class VoiceChannel(PhoneCodeSender sender, AuditLog audit, TimePro
 /// A decoy (unknown login, or no phone of this kind) is limited under its login instead of a phone, so it
 /// is refused exactly when a real user would be; it is never delivered.
 /// </summary>
-public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options) : IOobChannel
+public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency) : IOobChannel
 {
     public abstract string Channel { get; }
     public abstract string FactorType { get; }
@@ -56,8 +57,10 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
 
     public async Task<OAuthError?> DeliverAsync(OobStart start, OobBinding binding, CancellationToken ct)
     {
-        if (start.Factor is null) return await WithholdAsync(start, binding, ct);
+        var started = Stopwatch.GetTimestamp();
+        if (start.Factor is null) return await WithholdAsync(start, binding, started, ct);
         var outcome = await sender.DeliverAsync(Request(start, binding.Code!), ct);
+        latency.Record(Channel, Stopwatch.GetElapsedTime(started));
         return outcome.Delivered ? null : Undeliverable(options.Value.ResendSeconds);
     }
 
@@ -69,10 +72,11 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
     };
 
     /// <summary>
-    /// A decoy: nothing is sent, but the message is worded and the system log written as for a send, so the
-    /// answer comes after the same kind of work (issue 16: a known login must not be slower than an unknown one).
+    /// A decoy: nothing is sent, but the message is worded and the system log written as for a send, and the
+    /// answer waits as long as the provider has recently taken for a real send (<see cref="SendLatency"/>), so
+    /// a known login is not slower than an unknown one, whatever the provider (issue 16 item 8).
     /// </summary>
-    private async Task<OAuthError?> WithholdAsync(OobStart start, OobBinding binding, CancellationToken ct)
+    private async Task<OAuthError?> WithholdAsync(OobStart start, OobBinding binding, long started, CancellationToken ct)
     {
         var request = Request(start, binding.Code!);
         _ = Channel == Channels.Sms ? MessageText.Sms("DirectAuth", request.Code, request.Lifetime) : MessageText.Voice("DirectAuth", request.Code);
@@ -82,6 +86,7 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
             Reason = "NO_PHONE_FOR_LOGIN", ActorType = "User", ClientId = start.Client.ClientId, TargetId = start.Transaction.Id, TargetType = "OobTransaction",
             Details = new Dictionary<string, string> { ["channel"] = Channel, ["oobTransaction"] = start.Transaction.Id },
         }, ct);
+        await latency.PadAsync(Channel, started, ct);
         return null;
     }
 

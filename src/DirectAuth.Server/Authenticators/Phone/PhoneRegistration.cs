@@ -31,6 +31,7 @@ public static class PhoneRegistration
         services.AddScoped<PhoneFactorServices>();
         services.AddScoped<IFactorHandler, SmsFactorHandler>();
         services.AddScoped<IFactorHandler, CallFactorHandler>();
+        services.AddSingleton<SendLatency>();
         services.AddScoped<IOobChannel, SmsChannel>();
         services.AddScoped<IOobChannel, VoiceChannel>();
         services.AddSingleton<IExpiringRows, OutboxExpiringRows>();
