@@ -19,4 +19,8 @@ public static class GrantTypes
     public const string MfaOob = "http://auth0.com/oauth/grant-type/mfa-oob";
     /// <summary>A one-time recovery code as the second factor.</summary>
     public const string MfaRecoveryCode = "http://auth0.com/oauth/grant-type/mfa-recovery-code";
+    /// <summary>A passkey (WebAuthn assertion) as the primary factor (Okta, PROTOCOL.md section 9).</summary>
+    public const string Webauthn = "urn:okta:params:oauth:grant-type:webauthn";
+    /// <summary>A passkey (WebAuthn assertion) as the second factor, after <c>mfa_required</c>.</summary>
+    public const string MfaWebauthn = "urn:okta:params:oauth:grant-type:mfa-webauthn";
 }

@@ -93,3 +93,71 @@ public sealed record OktaApiError
 
 /// <summary>One cause of an <see cref="OktaApiError"/>.</summary>
 public sealed record OktaErrorCause([property: JsonPropertyName("errorSummary")] string ErrorSummary);
+
+/// <summary>
+/// The answer that starts a passkey sign-in (PROTOCOL.md section 9): from <c>/primary-authenticate</c> with
+/// <c>challenge_hint=…webauthn</c>, and from <c>/challenge</c> or <c>/primary-authenticate</c> with an
+/// <c>mfa_token</c>. camelCase, as Okta sends it.
+/// </summary>
+public sealed record WebAuthnChallengeResponse
+{
+    /// <summary>The grant to continue with: <see cref="GrantTypes.Webauthn"/> or <see cref="GrantTypes.MfaWebauthn"/>.</summary>
+    [JsonPropertyName("challengeType")] public required string ChallengeType { get; init; }
+    /// <summary>The <c>PublicKeyCredentialRequestOptions</c> to hand to the platform's passkey API.</summary>
+    [JsonPropertyName("publicKey")] public required WebAuthnRequestOptions PublicKey { get; init; }
+    /// <summary>The user's passkeys (empty for a discoverable-credential sign-in without <c>login_hint</c>).</summary>
+    [JsonPropertyName("authenticatorEnrollments")] public IReadOnlyList<WebAuthnEnrollment> AuthenticatorEnrollments { get; init; } = [];
+}
+
+/// <summary>WebAuthn <c>PublicKeyCredentialRequestOptions</c>, binary values as base64url.</summary>
+public sealed record WebAuthnRequestOptions
+{
+    /// <summary>The challenge (base64url); single use, lives <see cref="Timeout"/>.</summary>
+    [JsonPropertyName("challenge")] public required string Challenge { get; init; }
+    /// <summary>The relying party id (a domain).</summary>
+    [JsonPropertyName("rpId")] public required string RpId { get; init; }
+    /// <summary>Milliseconds the challenge lives.</summary>
+    [JsonPropertyName("timeout")] public required int Timeout { get; init; }
+    /// <summary><c>required</c>, <c>preferred</c> or <c>discouraged</c>.</summary>
+    [JsonPropertyName("userVerification")] public required string UserVerification { get; init; }
+    /// <summary>The credentials that may answer; empty for a discoverable-credential sign-in.</summary>
+    [JsonPropertyName("allowCredentials")] public IReadOnlyList<WebAuthnCredentialDescriptor> AllowCredentials { get; init; } = [];
+    /// <summary>Extensions; <c>appid</c> carries the RP's origin (Okta's Kotlin SDK reads the RP id from its host).</summary>
+    [JsonPropertyName("extensions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WebAuthnExtensions? Extensions { get; init; }
+}
+
+/// <summary>A <c>PublicKeyCredentialDescriptor</c>.</summary>
+public sealed record WebAuthnCredentialDescriptor
+{
+    /// <summary>Always <c>public-key</c>.</summary>
+    [JsonPropertyName("type")] public string Type { get; init; } = "public-key";
+    /// <summary>The credential id (base64url).</summary>
+    [JsonPropertyName("id")] public required string Id { get; init; }
+}
+
+/// <summary>WebAuthn client extensions sent with a challenge.</summary>
+public sealed record WebAuthnExtensions
+{
+    /// <summary>The FIDO AppID: the RP's origin.</summary>
+    [JsonPropertyName("appid"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AppId { get; init; }
+}
+
+/// <summary>One passkey of the user, as listed with a challenge.</summary>
+public sealed record WebAuthnEnrollment
+{
+    /// <summary>The credential id (base64url).</summary>
+    [JsonPropertyName("credentialId")] public required string CredentialId { get; init; }
+    /// <summary>The passkey's name.</summary>
+    [JsonPropertyName("displayName")] public required string DisplayName { get; init; }
+    /// <summary>Public facts about the authenticator.</summary>
+    [JsonPropertyName("profile")] public required WebAuthnEnrollmentProfile Profile { get; init; }
+}
+
+/// <summary>The <c>profile</c> of a listed passkey.</summary>
+public sealed record WebAuthnEnrollmentProfile
+{
+    /// <summary>The authenticator model's AAGUID (a UUID; all zeros when the authenticator does not say).</summary>
+    [JsonPropertyName("aaguid")] public required string Aaguid { get; init; }
+}

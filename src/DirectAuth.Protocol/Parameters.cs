@@ -26,6 +26,11 @@ public static class Parameters
     public const string ChallengeHint = "challenge_hint";
     public const string Token = "token";
     public const string TokenTypeHint = "token_type_hint";
+    // WebAuthn assertion fields of the webauthn and mfa-webauthn grants (camelCase, as Okta's SDKs send them).
+    public const string ClientDataJson = "clientDataJSON";
+    public const string AuthenticatorData = "authenticatorData";
+    public const string Signature = "signature";
+    public const string UserHandle = "userHandle";
 #pragma warning restore CS1591
 
     /// <summary>The only <c>client_assertion_type</c> accepted (RFC 7523).</summary>

@@ -10,6 +10,7 @@ namespace DirectAuth.Protocol;
 [JsonSerializable(typeof(ChallengeResponse))]
 [JsonSerializable(typeof(OobAuthenticateResponse))]
 [JsonSerializable(typeof(OktaApiError))]
+[JsonSerializable(typeof(WebAuthnChallengeResponse))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
     /// <summary>
