@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 
 StartupFailedException.ExitCleanlyWhenUnhandled();
 var demo = args.Contains("--demo");
+if (demo) DemoSetup.ConfiguredPassword(); // a demo password the rules refuse stops the start before anything listens
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 builder.Configuration.AddEnvironmentVariables("DIRECTAUTH_");
 DirectAuth.Server.Observability.EscapingLoggerFactory.Install(builder.Services); // log injection: control characters escaped in every log line

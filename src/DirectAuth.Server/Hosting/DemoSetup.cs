@@ -9,12 +9,24 @@ namespace DirectAuth.Server.Hosting;
 
 /// <summary>
 /// <c>--demo</c>: makes sure a public native app <c>demo-app</c> and a user <c>demo@example.com</c> exist,
-/// gives the user a fresh random password, and prints how to sign in with curl.
+/// gives the user the password in <c>DIRECTAUTH_DEMO_PASSWORD</c> (checked like any new password) or else a
+/// fresh random one, and prints how to sign in with curl.
 /// </summary>
 public static class DemoSetup
 {
     public const string ClientId = "demo-app";
     public const string Login = "demo@example.com";
+    public const string PasswordVariable = "DIRECTAUTH_DEMO_PASSWORD";
+
+    /// <summary>The demo password from <see cref="PasswordVariable"/>; a start with one the password rules refuse fails.</summary>
+    public static string? ConfiguredPassword()
+    {
+        var password = Environment.GetEnvironmentVariable(PasswordVariable);
+        if (string.IsNullOrEmpty(password)) return null;
+        if (PasswordRules.Check(password, Login) is { } problem)
+            throw new StartupFailedException([$"{PasswordVariable}: {problem}"]);
+        return password;
+    }
 
     public static async Task RunAsync(IServiceProvider services, string baseUrl, TextWriter output, CancellationToken ct)
     {
@@ -30,7 +42,8 @@ public static class DemoSetup
                 GrantTypes = string.Join(' ', DemoGrantTypes(scope.ServiceProvider)), Created = now, LastUpdated = now,
             });
 
-        var password = Secrets.NewHandle(12);
+        var configured = ConfiguredPassword();
+        var password = configured ?? Secrets.NewHandle(12);
         var user = await db.Set<User>().FirstOrDefaultAsync(u => u.NormalizedLogin == User.Normalize(Login), ct);
         if (user is null)
         {
@@ -48,7 +61,7 @@ public static class DemoSetup
 
         output.WriteLine($"""
 
-            Demo ready: public app '{ClientId}', user '{Login}' with password '{password}' (new on every --demo start).
+            Demo ready: public app '{ClientId}', user '{Login}' with password '{password}' ({(configured is null ? "new on every --demo start" : "from " + PasswordVariable)}).
             Sign in with the password grant:
 
               curl -s {baseUrl}/oauth2/default/v1/token \

@@ -98,6 +98,21 @@ public sealed partial class DemoSignInTests
         Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("short", "at least 8 characters")]
+    [InlineData("password123", "this password is too common")]
+    [InlineData("demo@example.com", "the password must not be the username")]
+    public async Task DemoServer_DemoPasswordTheRulesRefuse_RefusesToStartSayingWhy(string password, string message)
+    {
+        await using var server = ServerProcess.Start(["--demo"], new Dictionary<string, string> { ["DIRECTAUTH_DEMO_PASSWORD"] = password });
+
+        var exitCode = await server.WaitForExitAsync(Startup);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("DIRECTAUTH_DEMO_PASSWORD: Password requirements were not met: " + message, server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Server_DatabaseUnreachable_RefusesToStartWithExitCode3()
     {
