@@ -68,10 +68,10 @@ public static class ChromiumPasskeySteps
     }
 
     /// <summary>A challenge that must be answered 200 in section 9's shape; returns its <c>publicKey</c>.</summary>
-    public static JsonElement PublicKeyOf(int status, JsonElement body)
+    public static JsonElement PublicKeyOf(int status, JsonElement body, string challengeType = GrantTypes.Webauthn)
     {
         Assert.True(status == 200, $"challenge: {status} {body}");
-        Assert.Equal(GrantTypes.Webauthn, body.GetProperty("challengeType").GetString());
+        Assert.Equal(challengeType, body.GetProperty("challengeType").GetString());
         return body.GetProperty("publicKey");
     }
 
