@@ -1,5 +1,7 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DirectAuth.Server.Passkeys;
 using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.Mfa;
@@ -150,6 +152,61 @@ public sealed class ChromiumPasskeySignInTests(ChromiumPasskeyServer server) : I
         var warning = Assert.Single(await server.Factory.AuditEventsAsync(PasskeyEvents.CloneSuspected, passkey.Login));
         Assert.Equal("WARN", warning.Severity);
         Assert.Equal(passkey.FactorId, warning.TargetId);
+    });
+
+    [Fact]
+    public Task FactorsApi_ChromiumCreatesOnOriginNotConfigured_RefusedAndStaysPending() => WebAuthnHarness.RunAsync(async harness =>
+    {
+        var userId = await server.CreateUserAsync($"chromium-{Guid.NewGuid():N}@example.com");
+        using var admin = server.Admin();
+        var (_, pending) = await ServerFixture.ReadAsync(await admin.PostAsJsonAsync($"/api/v1/users/{userId}/factors",
+            new { factorType = "webauthn", provider = "FIDO" }));
+        var factorId = pending.GetProperty("id").GetString()!;
+        await harness.NavigateAsync(harness.Site.OtherOrigin);
+
+        var created = await harness.CreateAsync(pending.GetProperty("_embedded").GetProperty("activation"));
+        var response = await admin.PostAsJsonAsync($"/api/v1/users/{userId}/factors/{factorId}/lifecycle/activate",
+            new { attestation = created.AttestationObject, clientData = created.ClientDataJson });
+
+        await OAuthTestKit.AssertOktaErrorAsync(response, 400, "E0000001");
+        var (_, factors) = await ServerFixture.ReadAsync(await admin.GetAsync($"/api/v1/users/{userId}/factors"));
+        Assert.Equal("PENDING_ACTIVATION", Assert.Single(factors.EnumerateArray(), f => f.GetProperty("id").GetString() == factorId)
+            .GetProperty("status").GetString());
+    });
+
+    [Fact]
+    public Task WebauthnGrant_ChromiumAnswersChallengeOfAnotherUserWithItsOwnPasskey_InvalidGrant() => WebAuthnHarness.RunAsync(async harness =>
+    {
+        var client = await server.RegisterClientAsync(PasskeyGrants);
+        var victim = await server.EnrollChromiumPasskeyAsync(harness);
+        await harness.Authenticator.RemoveCredentialAsync(victim.CredentialId); // the victim's passkey is on the victim's device
+        var mine = await server.EnrollChromiumPasskeyAsync(harness);
+        var (challengeStatus, challenge) = await server.PrimaryAuthenticateAsync(client.ClientId, victim.Login);
+
+        // An app that drops allowCredentials lets Chromium answer with the discoverable passkey it has: another user's.
+        var assertion = await harness.GetAsync(PublicKeyOf(challengeStatus, challenge), o => o["allowCredentials"] = new JsonArray());
+        var (status, body) = await server.RedeemAsync(client.ClientId, assertion);
+
+        Assert.Equal(mine.CredentialId, assertion.CredentialId);
+        Assert.Equal(mine.UserHandle, assertion.UserHandle);
+        MfaSteps.AssertError(status, body, 400, "invalid_grant");
+        Assert.Empty(await server.Factory.AuditEventsAsync(PasskeyEvents.Verify, mine.Login));
+        Assert.Equal("FAILURE", (await server.Factory.AuditEventsAsync(PasskeyEvents.Verify, victim.Login)).Last().Outcome);
+    });
+
+    [Fact]
+    public Task WebauthnGrant_ChromiumAssertionAfterChallengeTimeout_AccessDenied() => WebAuthnHarness.RunAsync(async harness =>
+    {
+        var client = await server.RegisterClientAsync(PasskeyGrants);
+        var passkey = await server.EnrollChromiumPasskeyAsync(harness);
+        var (challengeStatus, challenge) = await server.PrimaryAuthenticateAsync(client.ClientId, passkey.Login);
+        var publicKey = PublicKeyOf(challengeStatus, challenge);
+        var assertion = await harness.GetAsync(publicKey);
+
+        server.Clock.Advance(TimeSpan.FromMilliseconds(publicKey.GetProperty("timeout").GetInt32() + 1000));
+        var (status, body) = await server.RedeemAsync(client.ClientId, assertion);
+
+        MfaSteps.AssertError(status, body, 403, "access_denied");
     });
 
     private static string ClientDataOrigin(WebAuthnAssertion assertion) =>

@@ -54,6 +54,10 @@ public sealed class VirtualAuthenticator
     public async Task<VirtualCredential> CredentialAsync(string credentialId) =>
         (await CredentialsAsync()).Single(c => c.CredentialId == credentialId);
 
+    /// <summary>Forgets a credential (the server still has it): the passkey lives on some other device now.</summary>
+    public Task RemoveCredentialAsync(string credentialId) =>
+        _cdp.SendAsync("WebAuthn.removeCredential", new() { ["authenticatorId"] = Id, ["credentialId"] = Base64Url.ToBase64(credentialId) });
+
     /// <summary>
     /// Puts the credential's signature counter at <paramref name="signCount"/> (the next assertion carries
     /// one more): a copy of the key restored from an older backup, as a cloned authenticator would be.
