@@ -21,6 +21,7 @@ public sealed class ChromiumPasskeySignInTests(ChromiumPasskeyServer server) : I
     {
         var passkey = await server.EnrollChromiumPasskeyAsync(harness);
 
+        Assert.Equal("none", passkey.Attestation.Format); // the server's default conveyance
         var stored = Assert.Single(await harness.Authenticator.CredentialsAsync());
         Assert.Equal(passkey.CredentialId, stored.CredentialId);
         Assert.True(stored.IsResident);

@@ -20,8 +20,8 @@ public sealed class ChromiumPasskeyServer : ServerFixture
     };
 }
 
-/// <summary>A passkey Chromium made and the server activated.</summary>
-public sealed record ChromiumPasskey(string UserId, string Login, string FactorId, string CredentialId, string UserHandle, Guid Aaguid);
+/// <summary>A passkey Chromium made and the server activated (its attestation object as Chromium made it).</summary>
+public sealed record ChromiumPasskey(string UserId, string Login, string FactorId, string CredentialId, string UserHandle, Guid Aaguid, AttestationObject Attestation);
 
 /// <summary>
 /// The steps of the Chromium passkey tests, as a native app and an administrator take them: the Factors API
@@ -52,9 +52,9 @@ public static class ChromiumPasskeySteps
             new { attestation = created.AttestationObject, clientData = created.ClientDataJson }));
         Assert.True(activated == 200, $"activating: {activated} {factor}");
         Assert.Equal("ACTIVE", factor.GetProperty("status").GetString());
-        var aaguid = AttestationObject.Parse(Base64Url.Decode(created.AttestationObject)).AuthData.Aaguid!.Value;
+        var attested = AttestationObject.Parse(Base64Url.Decode(created.AttestationObject));
         return new ChromiumPasskey(userId, login, factorId, created.CredentialId,
-            activation.GetProperty("user").GetProperty("id").GetString()!, aaguid);
+            activation.GetProperty("user").GetProperty("id").GetString()!, attested.AuthData.Aaguid!.Value, attested);
     }
 
     /// <summary><c>/primary-authenticate</c> with <c>challenge_hint</c> webauthn; <paramref name="extra"/> adds e.g. an <c>mfa_token</c>.</summary>
