@@ -195,6 +195,26 @@ public sealed class ChromiumPasskeySignInTests(ChromiumPasskeyServer server) : I
         Assert.Equal("FAILURE", (await server.Factory.AuditEventsAsync(PasskeyEvents.Verify, victim.Login)).Last().Outcome);
     });
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task WebauthnGrant_ChromiumAnswersDecoyChallengeWithItsOwnPasskey_InvalidGrant(bool hintedUserExists) => WebAuthnHarness.RunAsync(async harness =>
+    {
+        var client = await server.RegisterClientAsync(PasskeyGrants);
+        var mine = await server.EnrollChromiumPasskeyAsync(harness);
+        var hinted = $"no-passkey-{Guid.NewGuid():N}@example.com";
+        if (hintedUserExists) await server.CreateUserAsync(hinted);
+        var (challengeStatus, challenge) = await server.PrimaryAuthenticateAsync(client.ClientId, hinted);
+
+        // The decoy names credentials nobody has; an app that drops allowCredentials gets Chromium's own passkey.
+        var assertion = await harness.GetAsync(PublicKeyOf(challengeStatus, challenge), o => o["allowCredentials"] = new JsonArray());
+        var (status, body) = await server.RedeemAsync(client.ClientId, assertion);
+
+        Assert.Equal(mine.UserHandle, assertion.UserHandle);
+        MfaSteps.AssertError(status, body, 400, "invalid_grant");
+        Assert.DoesNotContain(await server.Factory.AuditEventsAsync(PasskeyEvents.Verify, mine.Login), e => e.Outcome == "SUCCESS");
+    }, name: $"{nameof(WebauthnGrant_ChromiumAnswersDecoyChallengeWithItsOwnPasskey_InvalidGrant)}-{hintedUserExists}");
+
     [Fact]
     public Task WebauthnGrant_ChromiumAssertionAfterChallengeTimeout_AccessDenied() => WebAuthnHarness.RunAsync(async harness =>
     {
