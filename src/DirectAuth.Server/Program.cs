@@ -6,6 +6,7 @@ using DirectAuth.Server.Management;
 using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
+using DirectAuth.Server.Passkeys;
 using Microsoft.Extensions.Options;
 
 StartupFailedException.ExitCleanlyWhenUnhandled();
@@ -34,6 +35,7 @@ builder.Services.AddManagementOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
+builder.Services.AddPasskeys();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -71,6 +73,7 @@ app.MapIntrospectEndpoint();
 app.MapRevokeEndpoint();
 app.MapAuthorizeEndpoint();
 app.MapOutOfBand();
+app.MapPasskeys();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();

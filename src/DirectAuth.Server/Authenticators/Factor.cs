@@ -10,6 +10,8 @@ public static class FactorTypes
     public const string Push = "push";
     public const string Sms = "sms";
     public const string Call = "call";
+    /// <summary>A passkey (provider FIDO); the credential lives in <c>Passkeys/WebAuthnCredential</c>.</summary>
+    public const string Webauthn = "webauthn";
 }
 
 public static class FactorStatus

@@ -3,6 +3,7 @@ using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.ClientAuthentication;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
+using DirectAuth.Server.Passkeys;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Transactions;
 
@@ -12,9 +13,9 @@ namespace DirectAuth.Server.Endpoints;
 /// POST {base}/v1/challenge (PROTOCOL.md section 4): after <c>mfa_required</c>, the client says which
 /// second-factor grants it can continue with (<c>challenge_types_supported</c>, default: all) and
 /// optionally a channel (<c>channel_hint</c>: push, sms, voice). The answer names the grant to use:
-/// mfa-otp for TOTP; mfa-oob, with an <c>oob_code</c>, for an out-of-band channel (handed to
+/// mfa-webauthn, with the passkey request options, for a passkey; mfa-otp for TOTP; mfa-oob, with an <c>oob_code</c>, for an out-of-band channel (handed to
 /// <see cref="IOutOfBandChallenger"/>); mfa-recovery-code when a recovery code is the only way left.
-/// Preference without a hint: OTP, then push, SMS, voice, then a recovery code.
+/// Preference without a hint: a passkey (phishing-resistant), OTP, then push, SMS, voice, then a recovery code.
 /// </summary>
 public static class ChallengeEndpoint
 {
@@ -52,6 +53,16 @@ public static class ChallengeEndpoint
                 ? "The user has no authenticator for the challenge types this client supports."
                 : $"The user has no '{hint}' authenticator that this app accepts, or the client does not support the mfa-oob grant."), ct);
 
+        if (kind == FactorKinds.Webauthn)
+        {
+            var passkey = await services.GetRequiredService<WebAuthnChallenger>().SecondFactorAsync(context, client, tx, ct);
+            await audit.RecordAsync(Entry(tx, Outcomes.Success, null) with
+            {
+                Details = new Dictionary<string, string> { ["challengeType"] = passkey.ChallengeType, ["factor"] = kind },
+            }, ct);
+            return new WireResult<WebAuthnChallengeResponse>(200, passkey, ProtocolJsonContext.Wire.WebAuthnChallengeResponse);
+        }
+
         ChallengeOutcome outcome = kind switch
         {
             FactorKinds.Otp => new ChallengeResponse { ChallengeType = GrantTypes.MfaOtp },
@@ -69,7 +80,7 @@ public static class ChallengeEndpoint
     }
 
     private static string? Choose(MfaTransaction tx, Func<string, bool> supports) =>
-        new[] { FactorKinds.Otp, FactorKinds.Push, FactorKinds.Sms, FactorKinds.Voice, FactorKinds.RecoveryCode }
+        new[] { FactorKinds.Webauthn, FactorKinds.Otp, FactorKinds.Push, FactorKinds.Sms, FactorKinds.Voice, FactorKinds.RecoveryCode }
             .FirstOrDefault(k => tx.Accepts(k) && supports(FactorKinds.SecondFactorGrant(k)));
 
     private static async Task<IResult> FailAsync(AuditLog audit, MfaTransaction tx, OAuthError error, CancellationToken ct)

@@ -4,6 +4,7 @@ using DirectAuth.Server.ClientAuthentication;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.OutOfBand;
+using DirectAuth.Server.Passkeys;
 
 namespace DirectAuth.Server.Endpoints;
 
@@ -11,7 +12,8 @@ namespace DirectAuth.Server.Endpoints;
 /// POST {base}/v1/primary-authenticate and its old name {base}/v1/oob-authenticate: start an out-of-band
 /// factor as the primary factor (PROTOCOL.md section 5). Same behaviour on both paths, except that
 /// <c>challenge_hint</c> is required on the new path (Okta's current API requires it) and optional on the old
-/// one (Okta's Kotlin SDK and older clients do not send it); when present it must name the OOB grant.
+/// one (Okta's Kotlin SDK and older clients do not send it); when present it must name the OOB grant, or the
+/// webauthn grant: then a passkey challenge is issued instead (<see cref="WebAuthnChallenger"/>, PROTOCOL.md section 9).
 /// </summary>
 public static class PrimaryAuthenticateEndpoint
 {
@@ -37,6 +39,8 @@ public static class PrimaryAuthenticateEndpoint
         if (form is null) return new OAuthErrorResult(formError!);
         var (client, clientError) = await clients.AuthenticateAsync(context, form, http.Request.Headers.Authorization, context.EndpointUrl(name), ct);
         if (client is null) return new OAuthErrorResult(clientError!);
+        if (form[Parameters.ChallengeHint] == GrantTypes.Webauthn)
+            return await http.RequestServices.GetRequiredService<WebAuthnChallenger>().StartAsync(context, client, form, ct);
 
         var error = Validate(form, name, client.GrantTypeList, out var loginHint, out var channelHint);
         var channel = error is null ? starter.FindChannel(channelHint!) : null;
@@ -67,7 +71,7 @@ public static class PrimaryAuthenticateEndpoint
         var challengeHint = form[Parameters.ChallengeHint];
         if (challengeHint is null && name == Name) return OAuthError.MissingParameter(Parameters.ChallengeHint);
         if (challengeHint is not null && challengeHint != GrantTypes.Oob)
-            return OAuthError.InvalidRequest($"The '{Parameters.ChallengeHint}' must be '{GrantTypes.Oob}'.");
+            return OAuthError.InvalidRequest($"The '{Parameters.ChallengeHint}' must be '{GrantTypes.Oob}' or '{GrantTypes.Webauthn}'.");
         if (loginHint is null) return OAuthError.MissingParameter(Parameters.LoginHint);
         if (loginHint.Length > 256) return OAuthError.InvalidRequest($"The '{Parameters.LoginHint}' is longer than 256 characters.");
         if (channelHint is null) return OAuthError.MissingParameter(Parameters.ChannelHint);

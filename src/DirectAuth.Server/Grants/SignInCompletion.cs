@@ -20,8 +20,9 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
 
     /// <param name="amr">What the primary factor proved (RFC 8176), e.g. <c>["pwd"]</c>.</param>
     /// <param name="factor">The primary factor's kind (<see cref="FactorKinds"/>); when null, read from <paramref name="amr"/>.</param>
+    /// <param name="passkeyWithUv">The primary factor was a passkey with user verification (it may count as two factors).</param>
     public async Task<GrantOutcome> CompleteAsync(TokenRequest request, User user, IReadOnlyList<string> scopes, IReadOnlyList<string> amr,
-        CancellationToken ct, string? factor = null)
+        CancellationToken ct, string? factor = null, bool passkeyWithUv = false)
     {
         var primary = factor ?? FactorKinds.FromAmr(amr);
         if (await lockout.IsCappedAsync(LockoutService.KeyFor(user.Login), ct)) return SignInErrors.LockedOut;
@@ -29,13 +30,13 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
         var enrolled = await policies.EnrolledAsync(user, ct);
         var supported = request.Form[Parameters.GrantTypesSupported]?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var decision = SignInDecision.Decide(policy, primary, enrolled,
-            grant => request.Client.Allows(grant) && (supported is null || supported.Contains(grant, StringComparer.Ordinal)));
+            grant => request.Client.Allows(grant) && (supported is null || supported.Contains(grant, StringComparer.Ordinal)), passkeyWithUv);
 
         switch (decision)
         {
             case SignInDecision.Allow allow:
                 await RecordAsync(request, user, policy, Outcomes.Success, "ALLOW", primary, ct);
-                var issued = await tokens.IssueAsync(request, user, scopes, amr, allow.Acr, ct);
+                var issued = await tokens.IssueAsync(request, user, scopes, allow.TwoFactors ? [.. amr, Amr.Mfa] : amr, allow.Acr, ct);
                 if (issued.Tokens is not null) await lockout.ResetAsync(user.Login, ct);
                 return issued;
             case SignInDecision.NeedSecondFactor need:

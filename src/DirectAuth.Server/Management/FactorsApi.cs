@@ -17,10 +17,10 @@ public static class FactorsApi
     /// <summary>The fields a factor handler reads from an enrollment (TOTP: algorithm, digits, timeStep; SMS and call: phoneNumber).</summary>
     public sealed record EnrollmentFields(JsonElement? FactorType, JsonElement? Provider, EnrollmentProfile? Profile);
 
-    public sealed record EnrollmentProfile(JsonElement? Algorithm, JsonElement? Digits, JsonElement? TimeStep, JsonElement? PhoneNumber);
+    public sealed record EnrollmentProfile(JsonElement? Algorithm, JsonElement? Digits, JsonElement? TimeStep, JsonElement? PhoneNumber, JsonElement? AuthenticatorName);
 
-    /// <summary>The one field an activation reads.</summary>
-    public sealed record ActivationFields(JsonElement? PassCode);
+    /// <summary>The fields an activation reads: <c>passCode</c> (TOTP, SMS, call); <c>attestation</c> and <c>clientData</c> (webauthn, base64url).</summary>
+    public sealed record ActivationFields(JsonElement? PassCode, JsonElement? Attestation, JsonElement? ClientData);
 
     public sealed record EnrollBody(string? FactorType);
 

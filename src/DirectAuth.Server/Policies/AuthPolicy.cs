@@ -65,6 +65,11 @@ public sealed class PolicyRule
     public required string SecondFactors { get; set; }
     /// <summary>See <see cref="NumberChallengeModes"/>.</summary>
     public required string NumberChallenge { get; set; }
+    /// <summary>
+    /// Whether a passkey used with user verification (something the user has, unlocked by something they know
+    /// or are) satisfies the rule on its own, a second factor required or not (default true, PROTOCOL.md section 9).
+    /// </summary>
+    public bool PasskeyCountsAsTwoFactors { get; set; } = true;
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset LastUpdated { get; set; }
 
@@ -115,6 +120,7 @@ internal sealed class PolicyRuleConfiguration : IEntityTypeConfiguration<PolicyR
         b.Property(r => r.SecondFactor).HasColumnName("second_factor");
         b.Property(r => r.SecondFactors).HasColumnName("second_factors");
         b.Property(r => r.NumberChallenge).HasColumnName("number_challenge");
+        b.Property(r => r.PasskeyCountsAsTwoFactors).HasColumnName("passkey_counts_as_two_factors");
         b.Property(r => r.Created).HasColumnName("created");
         b.Property(r => r.LastUpdated).HasColumnName("last_updated");
         b.Ignore(r => r.GroupIdList);

@@ -16,12 +16,14 @@ public static class FactorKinds
     public const string Sms = "sms";
     public const string Voice = "voice";
     public const string RecoveryCode = "recovery_code";
+    /// <summary>A passkey (WebAuthn), as the primary or the second factor.</summary>
+    public const string Webauthn = "webauthn";
 
     /// <summary>Names of primary factors in a policy rule (<c>primaryFactors</c>).</summary>
-    public static readonly string[] PrimaryNames = ["password", "otp", "oob:push", "oob:sms", "oob:voice"];
+    public static readonly string[] PrimaryNames = ["password", "otp", "oob:push", "oob:sms", "oob:voice", "webauthn"];
 
     /// <summary>Names of second factors in a policy rule (<c>secondFactors</c>).</summary>
-    public static readonly string[] SecondNames = [Otp, Push, Sms, Voice, RecoveryCode];
+    public static readonly string[] SecondNames = [Otp, Push, Sms, Voice, RecoveryCode, Webauthn];
 
     /// <summary>The policy's name for a primary factor kind (<c>oob:push</c> for push).</summary>
     public static string PrimaryName(string kind) => kind is Push or Sms or Voice ? "oob:" + kind : kind;
@@ -36,6 +38,7 @@ public static class FactorKinds
         FactorTypes.Push => Push,
         FactorTypes.Sms => Sms,
         FactorTypes.Call => Voice,
+        FactorTypes.Webauthn => Webauthn,
         _ => null,
     };
 
@@ -44,6 +47,7 @@ public static class FactorKinds
     {
         Otp => GrantTypes.MfaOtp,
         RecoveryCode => GrantTypes.MfaRecoveryCode,
+        Webauthn => GrantTypes.MfaWebauthn,
         _ => GrantTypes.MfaOob,
     };
 
@@ -52,7 +56,8 @@ public static class FactorKinds
     /// <c>sms</c> → sms, <c>tel</c> → voice, <c>swk</c> → push, <c>otp</c> → otp, <c>pwd</c> → password.
     /// </summary>
     public static string FromAmr(IReadOnlyList<string> amr) =>
-        amr.Contains(Amr.Sms) ? Sms
+        amr.Contains(Amr.Hwk) || amr.Contains(Amr.User) || amr.Contains(Amr.Pin) ? Webauthn
+        : amr.Contains(Amr.Sms) ? Sms
         : amr.Contains(Amr.Tel) ? Voice
         : amr.Contains(Amr.Swk) ? Push
         : amr.Contains(Amr.Otp) ? Otp
@@ -74,6 +79,12 @@ public static class Amr
     public const string Tel = "tel";
     public const string RecoveryCode = "rc";
     public const string Mfa = "mfa";
+    /// <summary>A passkey whose key is hardware-bound (not backup-eligible, not a known software authenticator).</summary>
+    public const string Hwk = "hwk";
+    /// <summary>The authenticator tested the user's presence (WebAuthn UP).</summary>
+    public const string User = "user";
+    /// <summary>The authenticator verified the user (WebAuthn UV: a PIN or biometric).</summary>
+    public const string Pin = "pin";
 
     /// <summary>The <c>amr</c> value a second factor of this kind adds (before <c>mfa</c>).</summary>
     public static string For(string kind) => kind switch
@@ -97,6 +108,9 @@ public static class Acr
     public const string OneFactorPassword = "urn:okta:loa:1fa:pwd";
     public const string OneFactorAny = "urn:okta:loa:1fa:any";
     public const string TwoFactor = "urn:okta:loa:2fa:any";
+    /// <summary>Phishing-resistant (OpenID EAP ACR Values, as Okta names it): a passkey took part in the sign-in.</summary>
+    public const string PhishingResistant = "phr";
 
-    public static string SingleFactor(string kind) => kind == FactorKinds.Password ? OneFactorPassword : OneFactorAny;
+    public static string SingleFactor(string kind) =>
+        kind == FactorKinds.Webauthn ? PhishingResistant : kind == FactorKinds.Password ? OneFactorPassword : OneFactorAny;
 }

@@ -14,7 +14,7 @@ public static class PolicyDefaults
 {
     public const string CatchAllName = "Catch-all Rule";
     public const string DefaultCatchAllId = "default-catch-all";
-    public const string PrimaryFactors = "password";
+    public const string PrimaryFactors = "password webauthn";
     public const string SecondFactor = SecondFactorModes.IfEnrolled;
     public static readonly string SecondFactors = string.Join(' ', FactorKinds.SecondNames);
     public const string NumberChallenge = NumberChallengeModes.Always;

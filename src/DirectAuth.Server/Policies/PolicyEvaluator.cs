@@ -14,7 +14,8 @@ namespace DirectAuth.Server.Policies;
 /// </summary>
 public sealed record EffectivePolicy(
     string PolicyId, string RuleId, string RuleName,
-    IReadOnlyList<string> PrimaryFactors, string SecondFactor, IReadOnlyList<string> SecondFactors, string NumberChallenge)
+    IReadOnlyList<string> PrimaryFactors, string SecondFactor, IReadOnlyList<string> SecondFactors, string NumberChallenge,
+    bool PasskeyCountsAsTwoFactors = true)
 {
     public bool AllowsPrimary(string kind) => PrimaryFactors.Contains(kind, StringComparer.Ordinal);
 
@@ -23,7 +24,7 @@ public sealed record EffectivePolicy(
     public static EffectivePolicy From(PolicyRule rule) => new(
         rule.PolicyId, rule.Id, rule.Name,
         rule.PrimaryFactorList.Select(FactorKinds.FromPrimaryName).ToList(),
-        rule.SecondFactor, rule.SecondFactorList, rule.NumberChallenge);
+        rule.SecondFactor, rule.SecondFactorList, rule.NumberChallenge, rule.PasskeyCountsAsTwoFactors);
 }
 
 /// <summary>Finds the policy rule for an app and a user, and what the user has enrolled.</summary>

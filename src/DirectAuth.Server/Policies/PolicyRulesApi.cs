@@ -20,7 +20,7 @@ public static class PolicyRulesApi
 {
     public sealed record RuleRequest(
         string? Name, int? Priority, List<string>? Groups, List<string>? PrimaryFactors,
-        string? SecondFactor, List<string>? SecondFactors, string? NumberChallenge);
+        string? SecondFactor, List<string>? SecondFactors, string? NumberChallenge, bool? PasskeyCountsAsTwoFactors = null);
 
     public static void MapPolicyRulesApi(this RouteGroupBuilder api)
     {
@@ -144,6 +144,7 @@ public static class PolicyRulesApi
             if (!NumberChallengeModes.All.Contains(challenge)) return Validation.Failed("numberChallenge", $"numberChallenge: one of {string.Join(", ", NumberChallengeModes.All)}");
             rule.NumberChallenge = challenge;
         }
+        if (request.PasskeyCountsAsTwoFactors is { } passkey) rule.PasskeyCountsAsTwoFactors = passkey;
         if (rule.SecondFactor == SecondFactorModes.Required && rule.SecondFactorList.Count == 0)
             return Validation.Failed("secondFactors", "secondFactors: a rule that requires a second factor must accept at least one");
         return null;
@@ -161,6 +162,7 @@ public static class PolicyRulesApi
         ["secondFactor"] = rule.SecondFactor,
         ["secondFactors"] = rule.SecondFactorList,
         ["numberChallenge"] = rule.NumberChallenge,
+        ["passkeyCountsAsTwoFactors"] = rule.PasskeyCountsAsTwoFactors,
         ["created"] = rule.Created,
         ["lastUpdated"] = rule.LastUpdated,
     };
@@ -172,6 +174,7 @@ public static class PolicyRulesApi
         {
             ["policyId"] = rule.PolicyId, ["groups"] = rule.GroupIds, ["primaryFactors"] = rule.PrimaryFactors,
             ["secondFactor"] = rule.SecondFactor, ["secondFactors"] = rule.SecondFactors, ["numberChallenge"] = rule.NumberChallenge,
+            ["passkeyCountsAsTwoFactors"] = rule.PasskeyCountsAsTwoFactors ? "true" : "false",
         },
     };
 }

@@ -7,7 +7,8 @@ namespace DirectAuth.Server.Policies;
 public abstract record SignInDecision
 {
     /// <summary>Enough: issue tokens with this <c>acr</c>.</summary>
-    public sealed record Allow(string Acr) : SignInDecision;
+    /// <summary>Enough: issue tokens with this <c>acr</c>; <see cref="TwoFactors"/>: the primary factor counted as two (<c>amr</c> gets <c>mfa</c>).</summary>
+    public sealed record Allow(string Acr, bool TwoFactors = false) : SignInDecision;
 
     /// <summary>Refused; <see cref="Reason"/> goes to the system log.</summary>
     public sealed record Deny(OAuthError Error, string Reason) : SignInDecision;
@@ -30,11 +31,14 @@ public abstract record SignInDecision
     /// A second factor is needed when the rule says <c>required</c>, or <c>if_enrolled</c> and the user has an
     /// active factor the rule accepts other than the primary one (recovery codes alone never trigger it).
     /// The second factor must differ from the primary. <paramref name="clientCanUse"/> says whether the
-    /// client can continue with a grant type.
+    /// client can continue with a grant type. <paramref name="passkeyWithUv"/>: the primary factor was a passkey
+    /// with user verification, which satisfies the rule on its own when the rule says so (<c>passkeyCountsAsTwoFactors</c>).
     /// </summary>
-    public static SignInDecision Decide(EffectivePolicy policy, string primary, IReadOnlySet<string> enrolled, Func<string, bool> clientCanUse)
+    public static SignInDecision Decide(EffectivePolicy policy, string primary, IReadOnlySet<string> enrolled, Func<string, bool> clientCanUse,
+        bool passkeyWithUv = false)
     {
         if (!policy.AllowsPrimary(primary)) return new Deny(PolicyFailed, "PRIMARY_FACTOR_NOT_ALLOWED");
+        if (primary == FactorKinds.Webauthn && passkeyWithUv && policy.PasskeyCountsAsTwoFactors) return new Allow(Acr.PhishingResistant, TwoFactors: true);
 
         var accepted = enrolled.Where(k => k != primary && policy.AcceptsSecond(k)).OrderBy(k => Array.IndexOf(FactorKinds.SecondNames, k)).ToList();
         var hasRealFactor = accepted.Any(k => k != FactorKinds.RecoveryCode);

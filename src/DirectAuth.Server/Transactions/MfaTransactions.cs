@@ -90,7 +90,8 @@ public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOption
     /// open database transaction (so a consumed recovery code rolls back with it), or opens one. A login at the
     /// failure cap is refused as locked; tokens reset the login's failure counts.
     /// </summary>
-    public async Task<GrantOutcome> CompleteAsync(TokenRequest request, MfaTransaction tx, string kind, CancellationToken ct)
+    /// <param name="factorAmr">What the second factor proved, when more than its kind's one value (a passkey: <c>hwk</c>/<c>swk</c>, <c>user</c>, <c>pin</c>).</param>
+    public async Task<GrantOutcome> CompleteAsync(TokenRequest request, MfaTransaction tx, string kind, CancellationToken ct, IReadOnlyList<string>? factorAmr = null)
     {
         if (!tx.Accepts(kind)) return MfaErrors.FactorNotAccepted(kind);
         var user = await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == tx.UserId, ct);
@@ -111,8 +112,9 @@ public sealed class MfaTransactions(DirectAuthDb db, TimeProvider clock, IOption
                 if (own is not null) await own.RollbackAsync(ct);
                 return MfaErrors.Expired;
             }
-            var amr = tx.AmrList.Append(Amr.For(kind)).Append(Amr.Mfa).Distinct().ToList();
-            var outcome = await tokens.IssueAsync(request, user, tx.ScopeList, amr, Acr.TwoFactor, ct);
+            var amr = tx.AmrList.Concat(factorAmr ?? [Amr.For(kind)]).Append(Amr.Mfa).Distinct().ToList();
+            var acr = kind == FactorKinds.Webauthn || tx.PrimaryFactor == FactorKinds.Webauthn ? Acr.PhishingResistant : Acr.TwoFactor;
+            var outcome = await tokens.IssueAsync(request, user, tx.ScopeList, amr, acr, ct);
             if (own is null)
             {
                 if (outcome.Tokens is not null) await lockout.ResetAsync(user.Login, ct);

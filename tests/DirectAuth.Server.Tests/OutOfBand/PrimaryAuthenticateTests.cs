@@ -62,7 +62,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
 
         Assert.Equal(400, status);
         Assert.Equal("invalid_request", body.Error());
-        Assert.Equal($"The 'challenge_hint' must be '{GrantTypes.Oob}'.", body.Description());
+        Assert.Equal($"The 'challenge_hint' must be '{GrantTypes.Oob}' or '{GrantTypes.Webauthn}'.", body.Description());
     }
 
     [Fact]

@@ -21,9 +21,10 @@ public sealed class PolicyTests(ServerFixture server) : IClassFixture<ServerFixt
         var rule = Assert.Single(policy.GetProperty("_embedded").GetProperty("rules").EnumerateArray());
         Assert.Equal("Catch-all Rule", rule.GetProperty("name").GetString());
         Assert.True(rule.GetProperty("system").GetBoolean());
-        Assert.Equal(["password"], Strings(rule, "primaryFactors"));
+        Assert.Equal(["password", "webauthn"], Strings(rule, "primaryFactors"));
         Assert.Equal("if_enrolled", rule.GetProperty("secondFactor").GetString());
-        Assert.Equal(["otp", "push", "sms", "voice", "recovery_code"], Strings(rule, "secondFactors"));
+        Assert.Equal(["otp", "push", "sms", "voice", "recovery_code", "webauthn"], Strings(rule, "secondFactors"));
+        Assert.True(rule.GetProperty("passkeyCountsAsTwoFactors").GetBoolean());
         Assert.Equal("always", rule.GetProperty("numberChallenge").GetString());
         Assert.Empty(Strings(rule, "groups"));
     }
