@@ -34,7 +34,7 @@ public sealed class FuzzFixture : ServerFixture, IAsyncLifetime
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        string[] grants = [.. MfaSteps.AllGrants, GrantTypes.Oob, MfaSteps.MfaOob];
+        string[] grants = [.. MfaSteps.AllGrants, GrantTypes.Oob, MfaSteps.MfaOob, GrantTypes.Webauthn, GrantTypes.MfaWebauthn];
         var app = await OobKit.RegisterAppAsync(this, "always", "if_enrolled", grants);
         var confidential = await RegisterClientAsync(["client_credentials", "password", "refresh_token"], "client_secret_basic", "service");
         Values["client"] = app.ClientId;

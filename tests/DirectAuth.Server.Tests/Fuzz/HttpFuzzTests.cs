@@ -58,6 +58,9 @@ public sealed class HttpFuzzTests(FuzzFixture server, Xunit.Abstractions.ITestOu
 
     private static HttpRequestMessage? ToMessage(FuzzRequest request)
     {
+        // TestHost's client handler cannot carry a path that decodes to NUL (it throws before the server sees the
+        // request); Kestrel answers such a path itself, before any DirectAuth code runs.
+        if (request.Path.Split('?')[0].Contains("%00", StringComparison.Ordinal)) return null;
         try
         {
             var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://localhost" + request.Path));

@@ -55,6 +55,9 @@ public sealed class RawSocketFuzzTests(RawFuzzServerFixture fixture, Xunit.Abstr
         ("POST", "/oauth2/v1/clients", "application/json", "{\"client_name\":\"raw\",\"grant_types\":[\"password\"]}"),
         ("POST", "/api/v1/authenticators/push/answer", "application/jose", "eyJhbGciOiJFUzI1NiJ9.e30.c2ln"),
         ("GET", "/api/v1/authenticators/push/events", "", ""),
+        ("POST", "/oauth2/default/v1/primary-authenticate", "application/x-www-form-urlencoded", "client_id=0oaFuzz&challenge_hint=urn%3Aokta%3Aparams%3Aoauth%3Agrant-type%3Awebauthn&login_hint=a%40b.c"),
+        ("POST", "/oauth2/default/v1/token", "application/x-www-form-urlencoded", "grant_type=urn%3Aokta%3Aparams%3Aoauth%3Agrant-type%3Awebauthn&client_id=0oaFuzz&clientDataJSON=e30&authenticatorData=AAAA&signature=AAAA"),
+        ("GET", "/.well-known/assetlinks.json", "", ""),
     ];
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class RequestMutator(IReadOnlyDictionary<string, string> values, I
     private FuzzRequest Seed(Random r)
     {
         var oauth = Pick(r, ["/oauth2/default", "/oauth2", "/oauth2/default", "/oauth2/aus" + Junk(r, 8)]);
-        return r.Next(34) switch
+        return r.Next(38) switch
         {
             0 => FormPost($"{oauth}/v1/token", ("grant_type", "password"), ("client_id", V("client")), ("username", V("plainLogin")), ("password", "correct horse battery staple"), ("scope", "openid profile offline_access")),
             1 => FormPost($"{oauth}/v1/token", ("grant_type", "refresh_token"), ("client_id", V("client")), ("refresh_token", V("refresh")), ("scope", "openid")),
@@ -115,6 +115,14 @@ public sealed class RequestMutator(IReadOnlyDictionary<string, string> values, I
                 _ => Get(Pick(r, ["/api/v1/outbox", $"/api/v1/outbox?limit={r.Next(-3, 100)}"])),
             }),
             32 => Admin(JsonPost($"/api/v1/users/{V("plainUser")}/factors/{Junk(r, 20)}/resend", new JsonObject())),
+            33 => FormPost($"{oauth}/v1/primary-authenticate", [("client_id", V("client")), ("challenge_hint", GrantTypes.Webauthn), .. (r.Next(2) == 0 ? new[] { ("login_hint", Pick(r, [V("plainLogin"), V("totpLogin"), Junk(r, 12)])) } : []), .. (r.Next(3) == 0 ? new[] { ("mfa_token", V("mfaToken")) } : [])]),
+            34 => FormPost($"{oauth}/v1/token", ("grant_type", Pick(r, [GrantTypes.Webauthn, GrantTypes.MfaWebauthn])), ("client_id", V("client")), ("mfa_token", V("mfaToken")), ("scope", "openid"),
+                ("clientDataJSON", Pick(r, [B64Json(r), Junk(r, 30)])), ("authenticatorData", Pick(r, [B64(r, 37), B64(r, 3), B64(r, 200), Junk(r, 20)])), ("signature", Pick(r, [B64(r, 71), Junk(r, 10)])), ("userHandle", B64(r, 32))),
+            35 => Get(Pick(r, ["/.well-known/apple-app-site-association", "/.well-known/assetlinks.json"])),
+            36 => Admin(r.Next(2) == 0
+                ? JsonPost($"/api/v1/users/{V("plainUser")}/factors", new JsonObject { ["factorType"] = "webauthn", ["provider"] = Pick(r, ["FIDO", "OKTA"]), ["profile"] = new JsonObject { ["authenticatorName"] = Junk(r, 8) } })
+                : JsonPost($"/api/v1/users/{V("plainUser")}/factors/{Junk(r, 20)}/lifecycle/activate", new JsonObject { ["attestation"] = B64(r, 120), ["clientData"] = B64Json(r) })),
+            37 => FormPost($"{oauth}/v1/challenge", ("client_id", V("client")), ("mfa_token", V("mfaToken")), ("challenge_types_supported", GrantTypes.MfaWebauthn)),
             _ => Get(Pick(r, ["/openapi/v1.json", $"/api/v1/users/{V("totpUser")}/factors/{V("totpFactor")}/qr/{Junk(r, 30)}", "/", "/favicon.ico"])),
         };
     }
@@ -164,8 +172,8 @@ public sealed class RequestMutator(IReadOnlyDictionary<string, string> values, I
             case 1 when pairs.Count > 0: pairs.Add(pairs[i]); break;
             case 2 when pairs.Count > 0: pairs[i] = (pairs[i].Name, Uri.EscapeDataString(Hostile(r))); break;
             case 3 when pairs.Count > 0: pairs[i] = (pairs[i].Name, Pick(r, ["%", "%G1", "%E2%82", "%00", "+", "%C3%28", ""])); break;
-            case 4: pairs.Add((Uri.EscapeDataString(Pick(r, ["grant_type", "client_id", "scope", "client_secret", "client_assertion", "mfa_token", "oob_code", "binding_code", "otp", "login_hint", "channel_hint", "token", "username", Junk(r, 5)])), Uri.EscapeDataString(Hostile(r)))); break;
-            case 5 when pairs.Count > 0: pairs[i] = (pairs[i].Name, Uri.EscapeDataString(Pick(r, [V("access"), V("refresh"), V("idToken"), V("mfaToken"), V("oobCode"), V("client"), V("secretClient"), V("plainLogin"), V("pushLogin"), V("totpLogin"), GrantTypes.Oob, MfaSteps.MfaOob, MfaSteps.MfaOtp, "password", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"]))); break;
+            case 4: pairs.Add((Uri.EscapeDataString(Pick(r, ["grant_type", "client_id", "scope", "client_secret", "client_assertion", "mfa_token", "oob_code", "binding_code", "otp", "login_hint", "channel_hint", "token", "clientDataJSON", "authenticatorData", "signature", "userHandle", "challenge_hint", "username", Junk(r, 5)])), Uri.EscapeDataString(Hostile(r)))); break;
+            case 5 when pairs.Count > 0: pairs[i] = (pairs[i].Name, Uri.EscapeDataString(Pick(r, [V("access"), V("refresh"), V("idToken"), V("mfaToken"), V("oobCode"), V("client"), V("secretClient"), V("plainLogin"), V("pushLogin"), V("totpLogin"), GrantTypes.Oob, MfaSteps.MfaOob, MfaSteps.MfaOtp, GrantTypes.Webauthn, GrantTypes.MfaWebauthn, "password", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"]))); break;
             case 6 when pairs.Count > 0: pairs[i] = (pairs[i].Name.ToUpperInvariant(), pairs[i].Value); break;
             case 7: pairs = [.. pairs.OrderBy(_ => r.Next())]; break;
             default: pairs.Add((pairs.Count > 0 ? pairs[i].Name : "x", pairs.Count > 0 ? pairs[i].Value + "x" : "")); break;
@@ -315,4 +323,17 @@ public sealed class RequestMutator(IReadOnlyDictionary<string, string> values, I
 
     private static FuzzRequest WithBasic(FuzzRequest request, string id, string secret) =>
         request with { Headers = [.. request.Headers, ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(id)}:{Uri.EscapeDataString(secret)}")))] };
+
+    private static string B64(Random r, int length)
+    {
+        var bytes = new byte[length];
+        r.NextBytes(bytes);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>A clientDataJSON-like object, base64url: sometimes well formed, sometimes not.</summary>
+    private static string B64Json(Random r) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Pick(r, [
+        $$"""{"type":"webauthn.get","challenge":"{{B64(r, 32)}}","origin":"http://localhost"}""",
+        """{"type":"webauthn.get","challenge":17}""", "[]", "{", "null", $$"""{"challenge":"{{Junk(r, 10)}}"}""",
+    ])));
 }
