@@ -195,7 +195,8 @@ public sealed class PasskeyCliTests(CliServer server) : IClassFixture<CliServer>
         Assert.Equal(1, register.ExitCode);
         Assert.Contains("Passkey registration failed", register.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(State) && JsonDocument.Parse(File.ReadAllText(State)).RootElement.GetProperty("passkeys").GetArrayLength() > 0);
-        Assert.DoesNotContain(Json(list.Stdout).EnumerateArray(), f => f.GetProperty("status").GetString() == "ACTIVE");
+        Assert.Contains("(E0000001, HTTP 400)", register.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Json(list.Stdout).EnumerateArray(), f => f.GetProperty("factorType").GetString() == "webauthn");
     }
 
     [Fact]

@@ -78,9 +78,10 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
     private async Task<SignInStep> AnswerPasskeyAsync(PasskeyNeeded needed, CancellationToken ct)
     {
         var state = AuthenticatorState.Load(settings.AuthenticatorState);
-        var options = JsonDocument.Parse(needed.RequestOptionsJson).RootElement;
+        using var document = JsonDocument.Parse(needed.RequestOptionsJson);
+        var options = document.RootElement;
         PasskeyAccount account;
-        Authenticator.Passkeys.PasskeyAssertion signed;
+        SignedAssertion signed;
         try
         {
             account = SoftwarePasskey.Choose(state.Passkeys, options, settings.Username);

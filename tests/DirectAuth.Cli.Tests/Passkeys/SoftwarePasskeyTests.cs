@@ -75,7 +75,7 @@ public sealed class SoftwarePasskeyTests
     });
 
     private static Task<VerifyAssertionResult> VerifyAsync(Fido2 fido, AssertionOptions options, RegisteredPublicKeyCredential credential,
-        Authenticator.Passkeys.PasskeyAssertion assertion, uint storedCounter) =>
+        SignedAssertion assertion, uint storedCounter) =>
         fido.MakeAssertionAsync(new MakeAssertionParams
         {
             AssertionResponse = new AuthenticatorAssertionRawResponse

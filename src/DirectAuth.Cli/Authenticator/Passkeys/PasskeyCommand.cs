@@ -82,9 +82,11 @@ public static class PasskeyCommand
             try
             {
                 var text = parse.GetValue(options) ?? Console.In.ReadToEnd();
-                JsonElement json;
-                try { json = JsonDocument.Parse(text).RootElement.Clone(); }
+                JsonDocument document;
+                try { document = JsonDocument.Parse(text); }
                 catch (JsonException ex) { throw new PasskeyException($"The challenge is not JSON: {ex.Message}"); }
+                using var parsed = document;
+                var json = parsed.RootElement;
                 var state = AuthenticatorState.Load(path);
                 var request = SoftwarePasskey.RequestOptions(json);
                 var account = SoftwarePasskey.Choose(state.Passkeys, request, parse.GetValue(user));

@@ -5,7 +5,7 @@ namespace DirectAuth.Cli.Authenticator.Passkeys;
 /// <summary>
 /// Enrolls a webauthn factor (Okta Factors API, PROTOCOL.md section 9) and answers its creation options with a new
 /// software passkey: POST the factor, create the credential, POST <c>lifecycle/activate</c>. A factor left pending
-/// because the options could not be answered is deleted again.
+/// (options the passkey cannot answer, an activation the server refuses) is deleted again.
 /// </summary>
 public static class PasskeyRegistrar
 {
@@ -40,13 +40,21 @@ public static class PasskeyRegistrar
         }
 
         using var key = registration.Key;
-        var active = (await api.PostAsync($"{factorPath}/lifecycle/activate", new
+        try
         {
-            attestation = WebAuthnEncoding.Base64Url(registration.AttestationObject),
-            clientData = WebAuthnEncoding.Base64Url(registration.ClientDataJson),
-        }, ct)).Json;
-        if (active.Str("status") != "ACTIVE")
-            throw new PasskeyException($"The server answered the activation with status {active.Str("status") ?? "(none)"}.");
+            var active = (await api.PostAsync($"{factorPath}/lifecycle/activate", new
+            {
+                attestation = WebAuthnEncoding.Base64Url(registration.AttestationObject),
+                clientData = WebAuthnEncoding.Base64Url(registration.ClientDataJson),
+            }, ct)).Json;
+            if (active.Str("status") != "ACTIVE")
+                throw new PasskeyException($"The server answered the activation with status {active.Str("status") ?? "(none)"}.");
+        }
+        catch (Exception ex) when (ex is ApiErrorException or PasskeyException)
+        {
+            await api.DeleteAsync(factorPath, ct);
+            throw;
+        }
 
         return new PasskeyAccount
         {

@@ -10,7 +10,7 @@ public sealed class PasskeyException(string message) : Exception(message);
 public sealed record PasskeyRegistration(byte[] AttestationObject, byte[] ClientDataJson, byte[] CredentialId, ECDsa Key);
 
 /// <summary>An assertion, as <c>/token</c> takes it (all base64url), plus the credential id the platform reports.</summary>
-public sealed record PasskeyAssertion(string CredentialId, string ClientDataJson, string AuthenticatorData, string Signature, string UserHandle);
+public sealed record SignedAssertion(string CredentialId, string ClientDataJson, string AuthenticatorData, string Signature, string UserHandle);
 
 /// <summary>
 /// DirectAuth's software passkey (docs/authenticator.md): a P-256 key per credential, ES256, AAGUID
@@ -67,7 +67,7 @@ public static class SoftwarePasskey
     }
 
     /// <summary>Signs the challenge with <paramref name="account"/>'s key (counter + 1; the caller saves the state).</summary>
-    public static PasskeyAssertion Sign(PasskeyAccount account, JsonElement options, string? origin)
+    public static SignedAssertion Sign(PasskeyAccount account, JsonElement options, string? origin)
     {
         var challenge = Challenge(options);
         var rpId = Text(options, "rpId") ?? account.RpId;
@@ -78,7 +78,7 @@ public static class SoftwarePasskey
         using var key = ECDsa.Create();
         key.ImportPkcs8PrivateKey(Convert.FromBase64String(account.PrivateKey), out _);
         var signature = WebAuthnEncoding.Sign(key, authData, clientData);
-        return new PasskeyAssertion(account.CredentialId, WebAuthnEncoding.Base64Url(clientData), WebAuthnEncoding.Base64Url(authData),
+        return new SignedAssertion(account.CredentialId, WebAuthnEncoding.Base64Url(clientData), WebAuthnEncoding.Base64Url(authData),
             WebAuthnEncoding.Base64Url(signature), account.UserHandle);
     }
 
