@@ -153,9 +153,15 @@ public static class LoginCommand
     private static IReadOnlyList<Factor> SecondFactorsFor(LoginSettings settings)
     {
         var defaults = new DirectAuthClientOptions { Issuer = settings.Issuer, ClientId = settings.ClientId }.SecondFactors;
-        var passkey = settings.SecondFactor == Factor.Passkey
-            || (settings.SecondFactor is null && Authenticator.AuthenticatorState.Load(settings.AuthenticatorState).Passkeys.Count > 0);
+        var passkey = settings.SecondFactor == Factor.Passkey || (settings.SecondFactor is null && HoldsPasskey(settings.AuthenticatorState));
         return passkey ? [.. defaults, Factor.Passkey] : defaults;
+    }
+
+    // An unreadable state file offers no passkey here; --factor passkey then says why it cannot be read.
+    private static bool HoldsPasskey(string path)
+    {
+        try { return Authenticator.AuthenticatorState.Load(path).Passkeys.Count > 0; }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return false; }
     }
 
     private static Uri ResolveIssuer(string? issuer, string? server)

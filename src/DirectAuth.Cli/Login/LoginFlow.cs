@@ -77,7 +77,12 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
     // The authenticator's software passkey answers, as the OS passkey API would in an app; its counter is saved first.
     private async Task<SignInStep> AnswerPasskeyAsync(PasskeyNeeded needed, CancellationToken ct)
     {
-        var state = AuthenticatorState.Load(settings.AuthenticatorState);
+        AuthenticatorState state;
+        try { state = AuthenticatorState.Load(settings.AuthenticatorState); }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new LoginInputException($"Cannot read the authenticator's state file {settings.AuthenticatorState}: {ex.Message}");
+        }
         using var document = JsonDocument.Parse(needed.RequestOptionsJson);
         var options = document.RootElement;
         PasskeyAccount account;
