@@ -79,6 +79,18 @@ public sealed class DirectAuthClient : IDisposable
     }
 
     /// <summary>
+    /// Signs in with a passkey as the only factor (<c>/primary-authenticate</c> with <c>challenge_hint=webauthn</c>, then
+    /// Okta's <c>webauthn</c> grant). Returns <see cref="PasskeyNeeded"/>: call the platform's passkey API with its options
+    /// and pass the assertion to <see cref="PasskeyNeeded.SubmitAssertionAsync"/>. Without <paramref name="username"/> the
+    /// challenge allows any passkey of the relying party (a discoverable-credential sign-in; the user picks one).
+    /// </summary>
+    public Task<SignInStep> SignInWithPasskeyAsync(string? username = null, CancellationToken cancellationToken = default)
+    {
+        if (username is not null) ArgumentException.ThrowIfNullOrEmpty(username);
+        return _engine.RunAsync(md => _engine.PasskeyChallengeAsync(md, username, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
     /// Exchanges the refresh token for new tokens. The server rotates refresh tokens: use the returned set from now
     /// on (presenting the old refresh token again revokes the whole family). Throws <see cref="DirectAuthException"/>
     /// (<see cref="DirectAuthErrorKind.InvalidGrant"/> when the refresh token is no longer good: sign in again).

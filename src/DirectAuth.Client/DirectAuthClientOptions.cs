@@ -28,6 +28,7 @@ public sealed class DirectAuthClientOptions
     /// The second factors this app can walk a user through after <c>mfa_required</c>. The SDK offers the user
     /// only those the server's discovery document also supports, and tells the server (in
     /// <c>grant_types_supported</c>) which grants it can continue with, so a policy it cannot satisfy is refused up front.
+    /// <see cref="Factor.Passkey"/> is not in the default list: add it when the app can call a passkey API.
     /// </summary>
     public IReadOnlyList<Factor> SecondFactors { get; init; } = [Factor.Otp, Factor.Push, Factor.Sms, Factor.Voice, Factor.RecoveryCode];
 

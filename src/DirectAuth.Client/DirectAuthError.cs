@@ -3,14 +3,17 @@ namespace DirectAuth.Client;
 /// <summary>What kind of failure a <see cref="DirectAuthError"/> is, for the app to decide what to tell the user.</summary>
 public enum DirectAuthErrorKind
 {
-    /// <summary>Wrong username or password, or the account cannot sign in (locked, suspended). The description says which.</summary>
+    /// <summary>
+    /// Wrong username or password, a passkey assertion the server refused, or the account cannot sign in (locked,
+    /// suspended). The description says which.
+    /// </summary>
     InvalidCredentials,
     /// <summary>A wrong one-time code: OTP, SMS or voice code, recovery code. The user may try again while the sign-in lasts.</summary>
     InvalidCode,
     /// <summary>The user denied the push, or picked the wrong number (HTTP 400 <c>access_denied</c>).</summary>
     Denied,
     /// <summary>
-    /// The sign-in transaction (<c>oob_code</c> or <c>mfa_token</c>) expired or was already used: HTTP 403
+    /// The sign-in transaction (<c>oob_code</c>, <c>mfa_token</c> or passkey challenge) expired or was already used: HTTP 403
     /// <c>access_denied</c>, or no answer before its <c>expires_in</c>. Start again.
     /// </summary>
     Expired,

@@ -13,6 +13,12 @@ public enum Factor
     Voice,
     /// <summary>A one-time recovery code (second factor only; a DirectAuth extension Okta does not offer).</summary>
     RecoveryCode,
+    /// <summary>
+    /// A passkey (WebAuthn assertion, <c>mfa-webauthn</c> grant): the app calls its platform's passkey API with the
+    /// options of <see cref="PasskeyNeeded"/>. Not in the default <see cref="DirectAuthClientOptions.SecondFactors"/>:
+    /// an app that can call a passkey API adds it.
+    /// </summary>
+    Passkey,
 }
 
 /// <summary>An out-of-band channel for signing in with only a username (primary out-of-band factor).</summary>

@@ -4,7 +4,8 @@ namespace DirectAuth.Cli.Admin;
 
 /// <summary>
 /// <c>directauth admin factors</c>: a user's authenticators over the Factors API — list, enroll TOTP (QR code
-/// in the terminal and as a PNG file), activate with a code, delete — and the user's recovery codes.
+/// in the terminal and as a PNG file), activate with a code, delete (a passkey among several too) — and the user's
+/// recovery codes. Passkeys are enrolled by <c>directauth authenticator passkey register</c>.
 /// </summary>
 public static class FactorsCommand
 {
@@ -26,13 +27,14 @@ public static class FactorsCommand
 
     private static Command List()
     {
-        var command = new Command("list", "List a user's factors.") { User };
+        var command = new Command("list", "List a user's factors (passkeys with their name and AAGUID).") { User };
         AdminAction.Set(command, async c =>
         {
             var response = await c.Api.GetAsync($"api/v1/users/{Seg(c.Get(User))}/factors", c.Ct);
-            c.Out.Print(response, () => c.Out.Table(["ID", "TYPE", "PROVIDER", "STATUS", "CREATED"], response.Json.Items().Select(f => new[]
+            c.Out.Print(response, () => c.Out.Table(["ID", "TYPE", "PROVIDER", "STATUS", "CREATED", "NAME", "AAGUID"], response.Json.Items().Select(f => new[]
             {
                 f.Str("id"), f.Str("factorType"), f.Str("provider"), f.Str("status"), f.Time("created"),
+                f.Str("profile", "authenticatorName") ?? f.Str("profile", "deviceName") ?? "", f.Str("profile", "aaguid") ?? "",
             })));
         });
         return command;

@@ -7,7 +7,8 @@ namespace DirectAuth.Cli.Authenticator;
 
 /// <summary>
 /// <c>directauth authenticator ...</c>: the user's authenticator app (docs/authenticator.md). It holds
-/// push accounts (activated with a code from the server) and TOTP accounts, in a state file only the user can read.
+/// push accounts (activated with a code from the server), TOTP accounts and software passkeys, in a state file only
+/// the user can read.
 /// </summary>
 public static class AuthenticatorCommand
 {
@@ -20,9 +21,9 @@ public static class AuthenticatorCommand
 
     public static Command Create()
     {
-        var command = new Command("authenticator", "The authenticator app: approve pushes (with number challenge) and show TOTP codes.")
+        var command = new Command("authenticator", "The authenticator app: approve pushes (with number challenge), show TOTP codes, and hold software passkeys.")
         {
-            ActivateCommand(), ListenCommand.Create(), CodesCommand(), AddTotpCommand(), AccountsCommand(),
+            ActivateCommand(), ListenCommand.Create(), CodesCommand(), AddTotpCommand(), AccountsCommand(), Passkeys.PasskeyCommand.Create(),
         };
         command.Options.Add(State);
         return command;
@@ -112,14 +113,15 @@ public static class AuthenticatorCommand
 
     private static Command AccountsCommand()
     {
-        var command = new Command("accounts", "List the push and TOTP accounts this authenticator holds.");
+        var command = new Command("accounts", "List the push, TOTP and passkey accounts this authenticator holds.");
         command.SetAction(parse =>
         {
             var state = AuthenticatorState.Load(parse.GetValue(State)!);
             foreach (var p in state.Push)
                 Console.WriteLine($"push  {p.Login}  {p.Server}  factor {p.FactorId}  activated {p.Activated.ToString("u", CultureInfo.InvariantCulture)}");
             foreach (var t in state.Totp) Console.WriteLine($"totp  {t.Label}");
-            if (state.Push.Count + state.Totp.Count == 0) Console.WriteLine("No accounts yet.");
+            foreach (var k in state.Passkeys) Console.WriteLine($"passkey  {k.Login}  {k.Server}  rp {k.RpId}  '{k.Name}'  factor {k.FactorId}");
+            if (state.Push.Count + state.Totp.Count + state.Passkeys.Count == 0) Console.WriteLine("No accounts yet.");
             return 0;
         });
         return command;

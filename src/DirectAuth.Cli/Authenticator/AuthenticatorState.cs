@@ -4,13 +4,14 @@ using System.Text.Json.Serialization;
 namespace DirectAuth.Cli.Authenticator;
 
 /// <summary>
-/// What the authenticator app keeps: its push accounts (server, factor, the device's private key) and TOTP
-/// accounts (secrets). One JSON file, readable and writable by the user only (0600, directory 0700).
+/// What the authenticator app keeps: its push accounts (server, factor, the device's private key), TOTP
+/// accounts (secrets) and software passkeys (private key, credential id, counter). One JSON file, readable and writable by the user only (0600, directory 0700).
 /// </summary>
 public sealed class AuthenticatorState
 {
     [JsonPropertyName("push")] public List<PushAccount> Push { get; set; } = [];
     [JsonPropertyName("totp")] public List<TotpAccount> Totp { get; set; } = [];
+    [JsonPropertyName("passkeys")] public List<PasskeyAccount> Passkeys { get; set; } = [];
 
     /// <summary><c>DIRECTAUTH_AUTHENTICATOR_STATE</c>, else <c>$XDG_CONFIG_HOME/directauth/authenticator.json</c> (default <c>~/.config</c>).</summary>
     public static string DefaultPath()
@@ -71,6 +72,28 @@ public sealed class TotpAccount
     [JsonPropertyName("algorithm")] public string Algorithm { get; set; } = "SHA1";
 
     [JsonIgnore] public string Label => Issuer is { Length: > 0 } issuer ? $"{issuer}: {Account}" : Account;
+}
+
+/// <summary>A software passkey (WebAuthn credential, ES256 on P-256) registered on a server.</summary>
+public sealed class PasskeyAccount
+{
+    [JsonPropertyName("server")] public required string Server { get; set; }
+    [JsonPropertyName("factorId")] public required string FactorId { get; set; }
+    [JsonPropertyName("userId")] public required string UserId { get; set; }
+    [JsonPropertyName("login")] public required string Login { get; set; }
+    [JsonPropertyName("name")] public required string Name { get; set; }
+    [JsonPropertyName("rpId")] public required string RpId { get; set; }
+    /// <summary>The origin written into clientDataJSON (the server's origin unless <c>--origin</c> said otherwise).</summary>
+    [JsonPropertyName("origin")] public required string Origin { get; set; }
+    /// <summary>The credential id, base64url.</summary>
+    [JsonPropertyName("credentialId")] public required string CredentialId { get; set; }
+    /// <summary>The user handle the server gave (<c>user.id</c>), base64url; returned as <c>userHandle</c>.</summary>
+    [JsonPropertyName("userHandle")] public required string UserHandle { get; set; }
+    /// <summary>The credential's P-256 private key, PKCS#8 base64 (kept like the push device key).</summary>
+    [JsonPropertyName("privateKey")] public required string PrivateKey { get; set; }
+    /// <summary>The signature counter of the last assertion (0 after registration).</summary>
+    [JsonPropertyName("counter")] public uint Counter { get; set; }
+    [JsonPropertyName("created")] public DateTimeOffset Created { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true)]

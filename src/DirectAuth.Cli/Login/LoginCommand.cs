@@ -35,11 +35,14 @@ public static class LoginCommand
 
     private static readonly Option<LoginFlowKind> Flow = new("--flow")
     {
-        Description = "Primary factor: password, otp, push, sms or voice",
+        Description = "Primary factor: password, otp, push, sms, voice or passkey",
         DefaultValueFactory = _ => LoginFlowKind.Password,
     };
 
-    private static readonly Option<string?> Username = new("--username", "-u") { Description = "Username (asked when missing)" };
+    private static readonly Option<string?> Username = new("--username", "-u")
+    {
+        Description = "Username (asked when missing; with --flow passkey optional: without it any of the user's passkeys may answer)",
+    };
 
     private static readonly Option<string?> Password = new("--password", "-p")
     {
@@ -55,7 +58,13 @@ public static class LoginCommand
 
     private static readonly Option<string?> SecondFactor = new("--factor")
     {
-        Description = "Second factor to use if the policy asks for one: otp, push, sms, voice or recovery (a menu is shown when missing)",
+        Description = "Second factor to use if the policy asks for one: otp, push, sms, voice, recovery or passkey (a menu is shown when missing)",
+    };
+
+    private static readonly Option<string> AuthenticatorState = new("--authenticator-state")
+    {
+        Description = "The authenticator's state file, whose software passkey answers passkey challenges (env DIRECTAUTH_AUTHENTICATOR_STATE; default ~/.config/directauth/authenticator.json)",
+        DefaultValueFactory = _ => Authenticator.AuthenticatorState.DefaultPath(),
     };
 
     private static readonly Option<string> Scope = new("--scope")
@@ -70,9 +79,9 @@ public static class LoginCommand
 
     public static Command Create()
     {
-        var login = new Command("login", "Sign in as a user, as an app would: password, OTP, push with number challenge, SMS or voice. " +
+        var login = new Command("login", "Sign in as a user, as an app would: password, OTP, push with number challenge, SMS, voice or passkey. " +
             "Exit codes: 0 signed in, 1 error, 2 denied (wrong password or code, push denied, wrong number), 3 expired, 130 cancelled.");
-        foreach (var option in new Option[] { Issuer, Server, ClientId, ClientSecret, Flow, Username, Password, PasswordStdin, Otp, SecondFactor, Scope, Json, SignOut })
+        foreach (var option in new Option[] { Issuer, Server, ClientId, ClientSecret, Flow, Username, Password, PasswordStdin, Otp, SecondFactor, AuthenticatorState, Scope, Json, SignOut })
             login.Options.Add(option);
         login.SetAction(RunAsync);
         return login;
@@ -100,6 +109,7 @@ public static class LoginCommand
             ClientId = settings.ClientId,
             ClientAuthentication = settings.ClientSecret is { } secret ? ClientAuthentication.ClientSecretBasic(secret) : ClientAuthentication.None,
             Scope = settings.Scope,
+            SecondFactors = SecondFactorsFor(settings),
         });
         try
         {
@@ -135,7 +145,23 @@ public static class LoginCommand
             SecondFactor = ParseFactor(parse.GetValue(SecondFactor)),
             Json = parse.GetValue(Json),
             SignOut = parse.GetValue(SignOut),
+            AuthenticatorState = parse.GetValue(AuthenticatorState)!,
         };
+    }
+
+    // A passkey is offered as a second factor when the authenticator holds one (or --factor passkey asks for it).
+    private static IReadOnlyList<Factor> SecondFactorsFor(LoginSettings settings)
+    {
+        var defaults = new DirectAuthClientOptions { Issuer = settings.Issuer, ClientId = settings.ClientId }.SecondFactors;
+        var passkey = settings.SecondFactor == Factor.Passkey || (settings.SecondFactor is null && HoldsPasskey(settings.AuthenticatorState));
+        return passkey ? [.. defaults, Factor.Passkey] : defaults;
+    }
+
+    // An unreadable state file offers no passkey here; --factor passkey then says why it cannot be read.
+    private static bool HoldsPasskey(string path)
+    {
+        try { return Authenticator.AuthenticatorState.Load(path).Passkeys.Count > 0; }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return false; }
     }
 
     private static Uri ResolveIssuer(string? issuer, string? server)
@@ -161,6 +187,7 @@ public static class LoginCommand
         "sms" => Factor.Sms,
         "voice" or "call" => Factor.Voice,
         "recovery" or "recovery-code" => Factor.RecoveryCode,
-        _ => throw new LoginInputException($"--factor '{value}' is not one of otp, push, sms, voice, recovery."),
+        "passkey" or "webauthn" => Factor.Passkey,
+        _ => throw new LoginInputException($"--factor '{value}' is not one of otp, push, sms, voice, recovery, passkey."),
     };
 }

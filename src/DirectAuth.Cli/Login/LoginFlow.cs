@@ -1,3 +1,6 @@
+using System.Text.Json;
+using DirectAuth.Cli.Authenticator;
+using DirectAuth.Cli.Authenticator.Passkeys;
 using DirectAuth.Client;
 
 namespace DirectAuth.Cli.Login;
@@ -35,6 +38,9 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
                 case CodeNeeded needed:
                     step = await WithRetriesAsync(needed.Factor, code => needed.SubmitCodeAsync(code, ct));
                     break;
+                case PasskeyNeeded passkey:
+                    step = await AnswerPasskeyAsync(passkey, ct);
+                    break;
                 default:
                     throw new InvalidOperationException($"Unexpected sign-in step {step.GetType().Name}.");
             }
@@ -43,6 +49,8 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
 
     private async Task<SignInStep> StartAsync(DirectAuthClient client, CancellationToken ct)
     {
+        if (settings.Flow == LoginFlowKind.Passkey)
+            return await ui.WhileBusyAsync("Asking for a passkey challenge…", () => client.SignInWithPasskeyAsync(settings.Username, ct));
         var username = settings.Username ?? ui.Ask("Username");
         switch (settings.Flow)
         {
@@ -64,6 +72,34 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
         var factor = settings.SecondFactor ?? ui.ChooseFactor(mfa.Factors);
         var sending = factor switch { Factor.Push => "Sending a push…", Factor.Sms or Factor.Voice => "Sending a code…", _ => null };
         return sending is null ? await mfa.ChooseAsync(factor, ct) : await ui.WhileBusyAsync(sending, () => mfa.ChooseAsync(factor, ct));
+    }
+
+    // The authenticator's software passkey answers, as the OS passkey API would in an app; its counter is saved first.
+    private async Task<SignInStep> AnswerPasskeyAsync(PasskeyNeeded needed, CancellationToken ct)
+    {
+        AuthenticatorState state;
+        try { state = AuthenticatorState.Load(settings.AuthenticatorState); }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new LoginInputException($"Cannot read the authenticator's state file {settings.AuthenticatorState}: {ex.Message}");
+        }
+        using var document = JsonDocument.Parse(needed.RequestOptionsJson);
+        var options = document.RootElement;
+        PasskeyAccount account;
+        SignedAssertion signed;
+        try
+        {
+            account = SoftwarePasskey.Choose(state.Passkeys, options, settings.Username);
+            signed = SoftwarePasskey.Sign(account, options, null);
+        }
+        catch (PasskeyException ex)
+        {
+            throw new LoginInputException(ex.Message);
+        }
+        state.Save(settings.AuthenticatorState);
+        ui.ShowPasskey(account.Name, account.Login);
+        var assertion = Client.PasskeyAssertion.FromBase64Url(signed.CredentialId, signed.ClientDataJson, signed.AuthenticatorData, signed.Signature, signed.UserHandle);
+        return await ui.WhileBusyAsync("Checking the passkey…", () => needed.SubmitAssertionAsync(assertion, ct));
     }
 
     // A mistyped code is asked again (up to three tries) when there is a person to ask; a code from --otp is tried once.

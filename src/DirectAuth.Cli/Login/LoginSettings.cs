@@ -15,6 +15,8 @@ public enum LoginFlowKind
     Sms,
     /// <summary>Username, then type the code read out in a phone call.</summary>
     Voice,
+    /// <summary>A passkey (the authenticator's software passkey answers); without a username, a discoverable-credential sign-in.</summary>
+    Passkey,
 }
 
 /// <summary>Everything <c>directauth login</c> was told on the command line.</summary>
@@ -31,4 +33,6 @@ public sealed record LoginSettings
     public Factor? SecondFactor { get; init; }
     public bool Json { get; init; }
     public bool SignOut { get; init; }
+    /// <summary>The authenticator's state file, where the software passkeys are.</summary>
+    public required string AuthenticatorState { get; init; }
 }

@@ -58,6 +58,8 @@ public sealed class LoginUi
             .UseConverter(Describe));
     }
 
+    public void ShowPasskey(string name, string login) => Say($"Signing the passkey challenge with the software passkey '{Markup.Escape(name)}' of {Markup.Escape(login)}.");
+
     public void ShowMfaRequired() => Say("[yellow]One more step: this app also needs a second factor.[/]");
 
     public void ShowRetry(DirectAuthError error) => Say($"[red]✗[/] {Markup.Escape(error.Description)} Try again.");
@@ -197,6 +199,7 @@ public sealed class LoginUi
         Factor.Sms => "Text message (SMS)",
         Factor.Voice => "Voice call",
         Factor.RecoveryCode => "Recovery code",
+        Factor.Passkey => "Passkey (this terminal's software passkey)",
         _ => factor.ToString(),
     };
 

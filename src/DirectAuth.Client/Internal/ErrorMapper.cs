@@ -8,6 +8,7 @@ internal enum Proof
     Password,
     Code,
     RefreshToken,
+    Passkey,
     Other,
 }
 
@@ -41,7 +42,7 @@ internal static class ErrorMapper
             Errors.AccessDenied => status == 403 ? DirectAuthErrorKind.Expired : DirectAuthErrorKind.Denied,
             Errors.InvalidGrant => proof switch
             {
-                Proof.Password => DirectAuthErrorKind.InvalidCredentials,
+                Proof.Password or Proof.Passkey => DirectAuthErrorKind.InvalidCredentials,
                 Proof.Code => DirectAuthErrorKind.InvalidCode,
                 _ => DirectAuthErrorKind.InvalidGrant,
             },

@@ -11,7 +11,7 @@ internal sealed class FlowEngine(WireClient wire, MetadataCache metadata, IdToke
     private static readonly (Factor Factor, string Grant)[] SecondFactorGrants =
     [
         (Factor.Otp, GrantTypes.MfaOtp), (Factor.Push, GrantTypes.MfaOob), (Factor.Sms, GrantTypes.MfaOob),
-        (Factor.Voice, GrantTypes.MfaOob), (Factor.RecoveryCode, GrantTypes.MfaRecoveryCode),
+        (Factor.Voice, GrantTypes.MfaOob), (Factor.RecoveryCode, GrantTypes.MfaRecoveryCode), (Factor.Passkey, GrantTypes.MfaWebauthn),
     ];
 
     public TimeProvider Clock => options.TimeProvider;
@@ -71,6 +71,57 @@ internal sealed class FlowEngine(WireClient wire, MetadataCache metadata, IdToke
         if (response.Status != 200) return new SignInFailed(ErrorMapper.FromResponse(response, Proof.Other));
         return StepFor(md, OobTransaction.Read(response, null, factor, Clock.GetUtcNow()), "/primary-authenticate");
     });
+
+    /// <summary><c>/primary-authenticate</c> with <c>challenge_hint=webauthn</c>: a passkey as the only factor (no username: discoverable).</summary>
+    public Task<SignInStep> PasskeyChallengeAsync(ServerMetadata md, string? username, CancellationToken ct) => Guard(async () =>
+    {
+        var form = new List<KeyValuePair<string, string>> { new(Parameters.ChallengeHint, GrantTypes.Webauthn) };
+        if (username is not null) form.Add(new(Parameters.LoginHint, username));
+        var response = await wire.PostFormAsync(md.PrimaryAuthenticateEndpoint, form, ct).ConfigureAwait(false);
+        return PasskeyStep(md, response, null);
+    });
+
+    /// <summary>
+    /// A passkey as the second factor: <c>/challenge</c> with <c>challenge_types_supported=mfa-webauthn</c> (as Okta's
+    /// Kotlin SDK asks); a server that does not take passkeys there (400 <c>unsupported_challenge_type</c>) is asked
+    /// the way Okta's Swift SDK asks: <c>/primary-authenticate</c> with <c>mfa_token</c> and <c>challenge_hint=webauthn</c>.
+    /// </summary>
+    public Task<SignInStep> PasskeyMfaChallengeAsync(ServerMetadata md, string mfaToken, CancellationToken ct) => Guard(async () =>
+    {
+        var response = await wire.PostFormAsync(md.ChallengeEndpoint,
+        [
+            new(Parameters.MfaToken, mfaToken),
+            new(Parameters.ChallengeTypesSupported, GrantTypes.MfaWebauthn),
+        ], ct).ConfigureAwait(false);
+        if (response.Status == 400 && response.String("error") == Errors.UnsupportedChallengeType)
+            response = await wire.PostFormAsync(md.PrimaryAuthenticateEndpoint,
+            [
+                new(Parameters.MfaToken, mfaToken),
+                new(Parameters.ChallengeHint, GrantTypes.Webauthn),
+            ], ct).ConfigureAwait(false);
+        return PasskeyStep(md, response, mfaToken);
+    });
+
+    private SignInStep PasskeyStep(ServerMetadata md, WireResponse response, string? mfaToken)
+    {
+        if (response.Status != 200) return new SignInFailed(ErrorMapper.FromResponse(response, Proof.Other));
+        var (request, problem) = PasskeyRequest.Read(response, Clock.GetUtcNow());
+        if (request is null) return new SignInFailed(ErrorMapper.Malformed(problem!));
+        return new PasskeyNeeded(request, mfaToken is not null, (assertion, ct) => SubmitAssertionAsync(md, mfaToken, assertion, ct));
+    }
+
+    private Task<SignInStep> SubmitAssertionAsync(ServerMetadata md, string? mfaToken, PasskeyAssertion assertion, CancellationToken ct)
+    {
+        var fields = new List<(string, string)>
+        {
+            (Parameters.ClientDataJson, PasskeyAssertion.Encode(assertion.ClientDataJson)),
+            (Parameters.AuthenticatorData, PasskeyAssertion.Encode(assertion.AuthenticatorData)),
+            (Parameters.Signature, PasskeyAssertion.Encode(assertion.Signature)),
+        };
+        if (assertion.UserHandle is { Length: > 0 } handle) fields.Add((Parameters.UserHandle, PasskeyAssertion.Encode(handle)));
+        if (mfaToken is not null) fields.Add((Parameters.MfaToken, mfaToken));
+        return TokenAsync(md, mfaToken is null ? GrantTypes.Webauthn : GrantTypes.MfaWebauthn, Proof.Passkey, ct, [.. fields]);
+    }
 
     /// <summary>One poll of an out-of-band transaction: the next step, or null while the user has not answered.</summary>
     public async Task<(SignInStep? Next, bool SlowDown)> PollAsync(OobTransaction tx, CancellationToken ct)

@@ -68,6 +68,9 @@ internal sealed class WireResponse
         ? array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
         : [];
 
+    /// <summary>A field as it is (an object, an array, ...); null when missing.</summary>
+    public JsonElement? Element(string name) => Field(name);
+
     private JsonElement? Field(string name) =>
         IsJsonObject && _root.TryGetProperty(name, out var value) ? value : null;
 }

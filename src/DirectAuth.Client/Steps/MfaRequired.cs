@@ -28,7 +28,8 @@ public sealed class MfaRequired : SignInStep
     /// <summary>
     /// Continues with <paramref name="factor"/>: <see cref="Factor.Push"/> sends a push (returns <see cref="Waiting"/>);
     /// <see cref="Factor.Sms"/> and <see cref="Factor.Voice"/> send a code (returns <see cref="CodeNeeded"/>);
-    /// <see cref="Factor.Otp"/> and <see cref="Factor.RecoveryCode"/> return <see cref="CodeNeeded"/> at once.
+    /// <see cref="Factor.Otp"/> and <see cref="Factor.RecoveryCode"/> return <see cref="CodeNeeded"/> at once;
+    /// <see cref="Factor.Passkey"/> asks for a passkey challenge (returns <see cref="PasskeyNeeded"/>).
     /// </summary>
     public Task<SignInStep> ChooseAsync(Factor factor, CancellationToken cancellationToken = default)
     {
@@ -38,6 +39,7 @@ public sealed class MfaRequired : SignInStep
         return factor switch
         {
             Factor.Otp or Factor.RecoveryCode => Task.FromResult<SignInStep>(new CodeNeeded(factor, null, (code, ct) => VerifyAsync(factor, code, ct))),
+            Factor.Passkey => _engine.PasskeyMfaChallengeAsync(_metadata, _mfaToken, cancellationToken),
             _ => _engine.ChallengeAsync(_metadata, _mfaToken, factor, cancellationToken),
         };
     }

@@ -7,6 +7,7 @@ namespace DirectAuth.Client;
 /// <item><see cref="MfaRequired"/>: the policy wants a second factor; let the user choose one of <see cref="MfaRequired.Factors"/>.</item>
 /// <item><see cref="Waiting"/>: a push is out; show <see cref="Waiting.BindingCode"/> if there is one and call <see cref="Waiting.WaitAsync"/>.</item>
 /// <item><see cref="CodeNeeded"/>: ask the user for a code (OTP, SMS, voice, recovery code) and call <see cref="CodeNeeded.SubmitCodeAsync"/>.</item>
+/// <item><see cref="PasskeyNeeded"/>: call the platform's passkey API with the request options and call <see cref="PasskeyNeeded.SubmitAssertionAsync"/>.</item>
 /// <item><see cref="SignInFailed"/>: stopped; <see cref="SignInFailed.Error"/> says why.</item>
 /// </list>
 /// </summary>
