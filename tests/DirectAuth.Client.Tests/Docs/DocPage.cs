@@ -16,7 +16,7 @@ public enum StepKind
 }
 
 /// <param name="Line">1-based line of the block's opening fence.</param>
-/// <param name="Expected">The output block that follows the command block, or null.</param>
+/// <param name="Expected">The output block (or blocks) right under the command block, or null.</param>
 /// <param name="Instead">For a background step, <c>&lt;!-- run: background instead: CMD --&gt;</c>: the command a script runs in
 /// place of the block (the scripted equivalent the page names, e.g. approving the next push instead of a person pressing Enter).</param>
 public sealed record DocStep(StepKind Kind, int Line, string Code, string? Expected, string? Instead = null);
@@ -46,13 +46,15 @@ public static partial class DocPage
                 kind = Enum.Parse<StepKind>(m.Groups[1].Value, ignoreCase: true);
                 if (m.Groups[2].Success && m.Groups[2].Value.Length > 0) instead = m.Groups[2].Value;
             }
+            // The output: the fenced blocks right under it (only blank lines between), e.g. a JSON one and then a plain one.
             string? expected = null;
-            var next = end + 1;
-            while (next < lines.Length && lines[next].Trim().Length == 0) next++;
-            if (kind == StepKind.Run && next < lines.Length && lines[next].StartsWith("```", StringComparison.Ordinal)
-                && lines[next].TrimEnd() != "```bash")
+            while (kind == StepKind.Run)
             {
-                (expected, var outputEnd) = Body(lines, next);
+                var next = end + 1;
+                while (next < lines.Length && lines[next].Trim().Length == 0) next++;
+                if (next == lines.Length || !lines[next].StartsWith("```", StringComparison.Ordinal) || lines[next].TrimEnd() == "```bash") break;
+                var (output, outputEnd) = Body(lines, next);
+                expected = expected is null ? output : expected + "\n" + output;
                 end = outputEnd;
             }
             steps.Add(new DocStep(kind, i + 1, code, expected, instead));

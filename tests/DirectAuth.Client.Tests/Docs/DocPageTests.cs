@@ -39,6 +39,13 @@ public sealed class DocPageTests
     }
 
     [Fact]
+    public void Parse_TwoOutputBlocksUnderOneCommand_AreOneOutput()
+    {
+        var steps = DocPage.Parse("```bash\necho a; echo b\n```\n\n```json\na\n```\n```\nb\n```\n\nText.\n\n```\nnot output\n```\n");
+        Assert.Equal("a\nb", steps.Single().Expected);
+    }
+
+    [Fact]
     public void Parse_BackgroundInstead_KeepsTheScriptedCommand()
     {
         var steps = DocPage.Parse("<!-- run: background instead: listen --approve-next -->\n```bash\nlisten\n```\n");

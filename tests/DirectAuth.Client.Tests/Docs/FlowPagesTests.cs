@@ -70,6 +70,8 @@ public sealed class OtpPageTests(ITestOutputHelper output) : FlowPageTest("otp.m
 public sealed class MfaOtpPageTests(ITestOutputHelper output) : FlowPageTest("mfa-otp.md", output);
 public sealed class SmsVoicePageTests(ITestOutputHelper output) : FlowPageTest("sms-voice.md", output);
 public sealed class MfaSmsVoicePageTests(ITestOutputHelper output) : FlowPageTest("mfa-sms-voice.md", output);
+public sealed class PasskeyPageTests(ITestOutputHelper output) : FlowPageTest("passkey.md", output);
+public sealed class MfaPasskeyPageTests(ITestOutputHelper output) : FlowPageTest("mfa-passkey.md", output);
 
 public sealed class FlowPagesIndexTests
 {
