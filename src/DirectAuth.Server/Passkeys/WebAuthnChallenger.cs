@@ -108,10 +108,10 @@ public sealed class WebAuthnChallenger(DirectAuthDb db, WebAuthnChallenges chall
         var mac = HMACSHA256.HashData(protector.DeriveKey("webauthn-decoy-credentials"), Encoding.UTF8.GetBytes(normalizedLogin));
         var aaguids = rp.Options.SoftwareAaguidList;
         var aaguid = Guid.TryParse(aaguids[mac[1] % aaguids.Count], out var g) ? g.ToString() : Guid.Empty.ToString();
-        var first = Enrollment(mac, WebAuthnFactorHandler.DefaultName, aaguid);
+        var first = Enrollment(mac, WebAuthnRegistration.DefaultName, aaguid);
         if ((mac[0] & 1) == 0) return [first];
         var second = HMACSHA256.HashData(mac, "second"u8);
-        return [first, Enrollment(second, WebAuthnFactorHandler.DefaultName, aaguid)];
+        return [first, Enrollment(second, WebAuthnRegistration.DefaultName, aaguid)];
     }
 
     private static WebAuthnEnrollment Enrollment(byte[] credentialId, string name, string aaguid) => new()

@@ -3,11 +3,8 @@ using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
-using DirectAuth.Server.Security;
-using DirectAuth.Server.Storage;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
-using Microsoft.EntityFrameworkCore;
 
 namespace DirectAuth.Server.Passkeys;
 
@@ -18,11 +15,9 @@ namespace DirectAuth.Server.Passkeys;
 /// <c>profile.credentialId</c>, <c>authenticatorName</c> and <c>aaguid</c>. A user may have several; each is
 /// deleted on its own. The ceremony itself is <see cref="WebAuthnRegistration"/>, shared with self-service enrollment.
 /// </summary>
-public sealed class WebAuthnFactorHandler(DirectAuthDb db, WebAuthnRegistration registration, TimeProvider clock, WebAuthnRelyingParty rp, AuditLog audit)
-    : IFactorHandler
+public sealed class WebAuthnFactorHandler(WebAuthnRegistration registration, AuditLog audit) : IFactorHandler
 {
-    public const string Provider = "FIDO";
-    public const string DefaultName = "Passkey";
+    public const string Provider = WebAuthnRegistration.Provider;
 
     public string FactorType => FactorTypes.Webauthn;
 
@@ -31,7 +26,7 @@ public sealed class WebAuthnFactorHandler(DirectAuthDb db, WebAuthnRegistration 
         var body = request.Body;
         var provider = body.TryGetProperty("provider", out var pv) && pv.ValueKind == JsonValueKind.String ? pv.GetString()!.ToUpperInvariant() : Provider;
         if (provider != Provider) return Validation.Failed("provider", "provider: must be FIDO for webauthn");
-        var name = DefaultName;
+        var name = WebAuthnRegistration.DefaultName;
         if (body.TryGetProperty("profile", out var profile) && profile.ValueKind == JsonValueKind.Object && profile.TryGetProperty("authenticatorName", out var n))
         {
             if (n.ValueKind != JsonValueKind.String || n.GetString()!.Trim() is not { Length: > 0 and <= 100 } trimmed)
@@ -40,26 +35,7 @@ public sealed class WebAuthnFactorHandler(DirectAuthDb db, WebAuthnRegistration 
         }
 
         var user = request.User;
-        var now = clock.GetUtcNow();
-        // Enrollments left pending past their challenge's life are dropped.
-        await db.Set<Factor>().Where(f => f.UserId == user.Id && f.FactorType == FactorTypes.Webauthn && f.Status == FactorStatus.PendingActivation
-            && f.ActivationExpiresAt <= now).ExecuteDeleteAsync(ct);
-        var factor = new Factor
-        {
-            Id = Secrets.NewId("fwf"),
-            UserId = user.Id,
-            FactorType = FactorTypes.Webauthn,
-            Provider = Provider,
-            Status = FactorStatus.PendingActivation,
-            Created = now,
-            LastUpdated = now,
-            Profile = JsonSerializer.Serialize(new Dictionary<string, string> { ["authenticatorName"] = name }),
-            ActivationExpiresAt = now.AddSeconds(rp.Options.TimeoutSeconds),
-        };
-        db.Add(factor);
-        await db.SaveChangesAsync(ct);
-        db.Entry(factor).State = EntityState.Detached;
-        var activation = await registration.BeginAsync(user, factor.Id, ct);
+        var (factor, activation) = await registration.StartAsync(user, name, ct);
         await audit.RecordAsync(FactorAudit(MfaEventTypes.FactorEnrolled, "Enroll passkey factor", factor, user), ct);
 
         var answer = Represent(factor, request.Origin);
@@ -74,9 +50,7 @@ public sealed class WebAuthnFactorHandler(DirectAuthDb db, WebAuthnRegistration 
         var clientData = Text("clientData");
         if (string.IsNullOrEmpty(attestation)) return Validation.Failed("attestation", "attestation: The field cannot be left blank");
         if (string.IsNullOrEmpty(clientData)) return Validation.Failed("clientData", "clientData: The field cannot be left blank");
-        var name = factor.Profile is { } p && JsonDocument.Parse(p).RootElement.TryGetProperty("authenticatorName", out var n) ? n.GetString() ?? DefaultName : DefaultName;
-
-        var (credential, failure) = await registration.FinishAsync(user, factor.Id, name, attestation, clientData, ct);
+        var (credential, failure) = await registration.CompleteAsync(factor, user, attestation, clientData, ct);
         if (credential is null)
         {
             await audit.RecordAsync(FactorAudit(MfaEventTypes.FactorActivated, "Activate passkey factor", factor, user) with
@@ -85,21 +59,6 @@ public sealed class WebAuthnFactorHandler(DirectAuthDb db, WebAuthnRegistration 
             }, ct);
             return Validation.Failed("attestation", failure.Message);
         }
-
-        var now = clock.GetUtcNow();
-        var profile = JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["credentialId"] = WebAuthnBase64.Encode(credential.CredentialId), ["authenticatorName"] = credential.Name, ["aaguid"] = credential.Aaguid,
-        });
-        await db.Set<Factor>().Where(f => f.Id == factor.Id)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.Status, FactorStatus.Active)
-                .SetProperty(f => f.Profile, profile)
-                .SetProperty(f => f.ActivationExpiresAt, (DateTimeOffset?)null)
-                .SetProperty(f => f.LastUpdated, now), ct);
-        factor.Status = FactorStatus.Active;
-        factor.Profile = profile;
-        factor.LastUpdated = now;
         await audit.RecordAsync(FactorAudit(MfaEventTypes.FactorActivated, "Activate passkey factor", factor, user) with
         {
             Details = new Dictionary<string, string>

@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using System.Text.Json;
+using DirectAuth.Server.Authenticators;
+using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Users;
 using Fido2NetLib;
@@ -9,19 +12,78 @@ namespace DirectAuth.Server.Passkeys;
 
 /// <summary>
 /// The enrollment ceremony of a passkey, independent of the API that drives it (the Factors API today,
-/// self-service later): <see cref="BeginAsync"/> issues the <c>PublicKeyCredentialCreationOptions</c> bound to
-/// a pending factor; <see cref="FinishAsync"/> verifies the authenticator's answer with the Fido2 library
-/// (attestation formats none and packed, and the others the library knows) and stores the credential.
+/// self-service later): <see cref="StartAsync"/> stores a pending <c>webauthn</c> factor and issues the
+/// <c>PublicKeyCredentialCreationOptions</c> bound to it; <see cref="CompleteAsync"/> verifies the
+/// authenticator's answer with the Fido2 library (attestation formats none and packed, and the others the
+/// library knows), stores the credential and activates the factor. The caller answers and audits.
 /// </summary>
 public sealed class WebAuthnRegistration(DirectAuthDb db, WebAuthnRelyingParty rp, WebAuthnChallenges challenges, TimeProvider clock)
 {
+    public const string Provider = "FIDO";
+    /// <summary>The name of a passkey enrolled without one.</summary>
+    public const string DefaultName = "Passkey";
+
+    /// <summary>Stores a pending passkey factor named <paramref name="name"/> and returns it with its creation options.</summary>
+    public async Task<(Factor Factor, Dictionary<string, object> Options)> StartAsync(User user, string name, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Enrollments left pending past their challenge's life are dropped.
+        await db.Set<Factor>().Where(f => f.UserId == user.Id && f.FactorType == FactorTypes.Webauthn && f.Status == FactorStatus.PendingActivation
+            && f.ActivationExpiresAt <= now).ExecuteDeleteAsync(ct);
+        var factor = new Factor
+        {
+            Id = Secrets.NewId("fwf"),
+            UserId = user.Id,
+            FactorType = FactorTypes.Webauthn,
+            Provider = Provider,
+            Status = FactorStatus.PendingActivation,
+            Created = now,
+            LastUpdated = now,
+            Profile = JsonSerializer.Serialize(new Dictionary<string, string> { ["authenticatorName"] = name }),
+            ActivationExpiresAt = now.AddSeconds(rp.Options.TimeoutSeconds),
+        };
+        db.Add(factor);
+        await db.SaveChangesAsync(ct);
+        db.Entry(factor).State = EntityState.Detached;
+        return (factor, await BeginAsync(user, factor.Id, ct));
+    }
+
+    /// <summary>
+    /// Verifies the answer for the pending <paramref name="factor"/>, stores the credential and makes the factor
+    /// ACTIVE with <c>profile</c> {credentialId, authenticatorName, aaguid} (updated on <paramref name="factor"/> too).
+    /// </summary>
+    public async Task<(WebAuthnCredential? Credential, Failure? Failure)> CompleteAsync(Factor factor, User user, string? attestationObject, string? clientDataJson,
+        CancellationToken ct)
+    {
+        var name = factor.Profile is { } p && JsonDocument.Parse(p).RootElement.TryGetProperty("authenticatorName", out var n)
+            && n.ValueKind == JsonValueKind.String ? n.GetString()! : DefaultName;
+        var (credential, failure) = await FinishAsync(user, factor.Id, name, attestationObject, clientDataJson, ct);
+        if (credential is null) return (null, failure);
+        var now = clock.GetUtcNow();
+        var profile = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["credentialId"] = WebAuthnBase64.Encode(credential.CredentialId), ["authenticatorName"] = credential.Name, ["aaguid"] = credential.Aaguid,
+        });
+        await db.Set<Factor>().Where(f => f.Id == factor.Id)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.Status, FactorStatus.Active)
+                .SetProperty(f => f.Profile, profile)
+                .SetProperty(f => f.ActivationExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(f => f.LastUpdated, now), ct);
+        factor.Status = FactorStatus.Active;
+        factor.Profile = profile;
+        factor.LastUpdated = now;
+        factor.ActivationExpiresAt = null;
+        return (credential, null);
+    }
+
     /// <summary>Algorithms offered, in order of preference: ES256, EdDSA, RS256.</summary>
     private static readonly COSE.Algorithm[] Algorithms = [COSE.Algorithm.ES256, COSE.Algorithm.EdDSA, COSE.Algorithm.RS256];
 
     public sealed record Failure(string Reason, string Message);
 
     /// <summary>Issues the creation options for <paramref name="user"/>'s new passkey <paramref name="factorId"/>.</summary>
-    public async Task<Dictionary<string, object>> BeginAsync(User user, string factorId, CancellationToken ct)
+    private async Task<Dictionary<string, object>> BeginAsync(User user, string factorId, CancellationToken ct)
     {
         var handle = await UserHandleAsync(user, ct);
         var existing = await db.Set<WebAuthnCredential>().AsNoTracking().Where(c => c.UserId == user.Id).Select(c => c.CredentialId).ToListAsync(ct);
@@ -48,7 +110,7 @@ public sealed class WebAuthnRegistration(DirectAuthDb db, WebAuthnRelyingParty r
     /// Verifies the authenticator's answer for the pending factor <paramref name="factorId"/> and stores its
     /// credential (named <paramref name="name"/>); the challenge is used whatever the outcome.
     /// </summary>
-    public async Task<(WebAuthnCredential? Credential, Failure? Failure)> FinishAsync(
+    private async Task<(WebAuthnCredential? Credential, Failure? Failure)> FinishAsync(
         User user, string factorId, string name, string? attestationObject, string? clientDataJson, CancellationToken ct)
     {
         var attestation = WebAuthnBase64.Decode(attestationObject);

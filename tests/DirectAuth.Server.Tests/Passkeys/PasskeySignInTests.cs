@@ -149,6 +149,19 @@ public sealed class PasskeySignInTests(PasskeyServer server) : IClassFixture<Pas
     }
 
     [Fact]
+    public async Task WebauthnGrant_SuspendedUserDiscoverable_InvalidGrant()
+    {
+        var (client, userId, _, key) = await server.UserWithPasskeyAsync();
+        using var admin = server.Admin();
+        Assert.Equal(200, (int)(await admin.PostAsync($"/api/v1/users/{userId}/lifecycle/suspend", null)).StatusCode);
+        var (_, challenge) = await server.PrimaryChallengeAsync(client.ClientId, null);
+
+        var (status, body) = await server.RedeemAsync(client.ClientId, key.Assert(challenge.GetProperty("publicKey"), PasskeyServer.Origin));
+
+        MfaSteps.AssertError(status, body, 400, "invalid_grant");
+    }
+
+    [Fact]
     public async Task Discovery_ListsBothPasskeyGrants()
     {
         var (_, body) = await ServerFixture.ReadAsync(await server.Http.GetAsync("/oauth2/default/.well-known/openid-configuration"));
