@@ -59,9 +59,10 @@ public sealed class WebAuthnAssertions(DirectAuthDb db, WebAuthnRelyingParty rp,
             return (null, ChallengeExpired);
         }
 
-        // The candidates: the user the challenge is for, else (a discoverable credential) the owner of the user handle.
+        // The candidates: the user the challenge is for, else (a discoverable credential) the owner of the user handle;
+        // none for a decoy (a login_hint that names nobody with a passkey), whoever answers it.
         var userId = stored.UserId;
-        if (userId is null && userHandle is not null)
+        if (userId is null && !stored.Decoy && userHandle is not null)
             userId = await db.Set<WebAuthnUserHandle>().AsNoTracking().Where(x => x.Handle == userHandle).Select(x => x.UserId).FirstOrDefaultAsync(ct);
         var user = userId is null ? null : await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
         var ownHandle = user is null ? null

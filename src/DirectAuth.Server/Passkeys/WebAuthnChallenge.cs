@@ -31,6 +31,8 @@ public sealed class WebAuthnChallenge
     public string? MfaTransactionId { get; set; }
     /// <summary>The <c>userVerification</c> sent with it (what the answer is checked against).</summary>
     public required string UserVerification { get; set; }
+    /// <summary>Issued for a login that has no passkey: answered like a real challenge, never redeemable.</summary>
+    public bool Decoy { get; set; }
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? UsedAt { get; set; }
@@ -52,6 +54,7 @@ internal sealed class WebAuthnChallengeConfiguration : IEntityTypeConfiguration<
         b.Property(c => c.FactorId).HasColumnName("factor_id");
         b.Property(c => c.MfaTransactionId).HasColumnName("mfa_transaction_id");
         b.Property(c => c.UserVerification).HasColumnName("user_verification");
+        b.Property(c => c.Decoy).HasColumnName("decoy");
         b.Property(c => c.Created).HasColumnName("created");
         b.Property(c => c.ExpiresAt).HasColumnName("expires_at");
         b.Property(c => c.UsedAt).HasColumnName("used_at");

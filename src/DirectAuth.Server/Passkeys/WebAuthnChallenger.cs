@@ -61,7 +61,7 @@ public sealed class WebAuthnChallenger(DirectAuthDb db, WebAuthnChallenges chall
         var credentials = await CredentialsAsync(user is { Status: UserStatus.Active } ? user.Id : "", ct);
         if (credentials.Count == 0)
         {
-            var decoy = await IssueAsync(context, client, null, null, ct);
+            var decoy = await IssueAsync(context, client, null, null, ct, decoy: true);
             await RecordAsync(client, user, loginHint, "primary", user is null ? "UNKNOWN_USER" : user.Status != UserStatus.Active ? "NOT_ACTIVE" : "NO_PASSKEY", ct);
             return Response(GrantTypes.Webauthn, decoy, Decoys(normalized));
         }
@@ -80,11 +80,13 @@ public sealed class WebAuthnChallenger(DirectAuthDb db, WebAuthnChallenges chall
         return Response(GrantTypes.MfaWebauthn, challenge, credentials);
     }
 
-    private async Task<byte[]> IssueAsync(OAuthContext context, Application client, string? userId, string? mfaTransactionId, CancellationToken ct) =>
+    private async Task<byte[]> IssueAsync(OAuthContext context, Application client, string? userId, string? mfaTransactionId, CancellationToken ct,
+        bool decoy = false) =>
         await challenges.IssueAsync(new WebAuthnChallenge
         {
             Id = WebAuthnChallenges.NewId(), ChallengeHash = [], Purpose = ChallengePurposes.Assert, ServerId = context.Server.Id,
             ClientId = client.ClientId, UserId = userId, MfaTransactionId = mfaTransactionId, UserVerification = rp.Options.UserVerification,
+            Decoy = decoy,
         }, ct);
 
     private async Task<List<WebAuthnEnrollment>> CredentialsAsync(string userId, CancellationToken ct)
@@ -97,14 +99,19 @@ public sealed class WebAuthnChallenger(DirectAuthDb db, WebAuthnChallenges chall
         return rows.Select(r => Enrollment(r.CredentialId, r.Name, r.Aaguid)).ToList();
     }
 
-    /// <summary>One or two credential ids for a login that has none, the same on every request (HMAC of the login under a server key).</summary>
+    /// <summary>
+    /// One or two credential ids for a login that has none, the same on every request (HMAC of the login under a
+    /// server key), named as an unnamed passkey is, with an AAGUID picked (per login) from <c>Passkeys:SoftwareAaguids</c>.
+    /// </summary>
     private List<WebAuthnEnrollment> Decoys(string normalizedLogin)
     {
         var mac = HMACSHA256.HashData(protector.DeriveKey("webauthn-decoy-credentials"), Encoding.UTF8.GetBytes(normalizedLogin));
-        var first = Enrollment(mac, WebAuthnFactorHandler.DefaultName, Guid.Empty.ToString());
+        var aaguids = rp.Options.SoftwareAaguidList;
+        var aaguid = Guid.TryParse(aaguids[mac[1] % aaguids.Count], out var g) ? g.ToString() : Guid.Empty.ToString();
+        var first = Enrollment(mac, WebAuthnFactorHandler.DefaultName, aaguid);
         if ((mac[0] & 1) == 0) return [first];
         var second = HMACSHA256.HashData(mac, "second"u8);
-        return [first, Enrollment(second, WebAuthnFactorHandler.DefaultName, Guid.Empty.ToString())];
+        return [first, Enrollment(second, WebAuthnFactorHandler.DefaultName, aaguid)];
     }
 
     private static WebAuthnEnrollment Enrollment(byte[] credentialId, string name, string aaguid) => new()

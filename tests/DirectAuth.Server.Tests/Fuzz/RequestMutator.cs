@@ -184,7 +184,7 @@ public sealed class RequestMutator(IReadOnlyDictionary<string, string> values, I
     private static byte[] MutateJson(Random r, byte[] body)
     {
         try { return MutateJsonTree(r, body); }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException) { return body; } // an earlier mutation broke it
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or ArgumentException) { return body; } // an earlier mutation broke it (e.g. a duplicate key)
     }
 
     private static byte[] MutateJsonTree(Random r, byte[] body)

@@ -199,6 +199,31 @@ public sealed class PasskeyMisuseTests(PasskeyServer server) : IClassFixture<Pas
         MfaSteps.AssertError(status, body, 400, "invalid_grant");
     }
 
+    [Theory]
+    [InlineData("unknown")]
+    [InlineData("without-passkey")]
+    public async Task Enumeration_DecoyAnsweredByAnotherUsersDiscoverablePasskey_InvalidGrant(string who)
+    {
+        var (client, _, _, key) = await server.UserWithPasskeyAsync();
+        var login = "nobody-" + Guid.NewGuid().ToString("N") + "@example.com";
+        if (who == "without-passkey") await server.CreateUserAsync(login);
+        var (_, decoy) = await server.PrimaryChallengeAsync(client.ClientId, login);
+
+        var (status, body) = await server.RedeemAsync(client.ClientId, key.Assert(decoy.GetProperty("publicKey"), PasskeyServer.Origin));
+
+        MfaSteps.AssertError(status, body, 400, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Enumeration_DecoyAaguid_FromTheSoftwareAaguids()
+    {
+        var client = await server.RegisterClientAsync(PasskeySteps.Grants);
+        var (_, decoy) = await server.PrimaryChallengeAsync(client.ClientId, "nobody-" + Guid.NewGuid().ToString("N") + "@example.com");
+
+        Assert.All(decoy.GetProperty("authenticatorEnrollments").EnumerateArray(),
+            e => Assert.Equal("08fc0c68-688e-455e-b7f0-4006f0e2b28c", e.GetProperty("profile").GetProperty("aaguid").GetString()));
+    }
+
     [Fact]
     public async Task Concurrency_TwentyRedemptionsOfOneChallenge_ExactlyOneSucceeds()
     {
