@@ -1,6 +1,7 @@
 namespace ConsoleSignIn;
 
 /// <summary>Minimal console prompts for the sample (a real app has its own UI).</summary>
+// <snippet:prompt>
 public static class Prompt
 {
     public static string Ask(string label, bool secret = false)
@@ -17,3 +18,4 @@ public static class Prompt
         return typed.ToString();
     }
 }
+// </snippet:prompt>
