@@ -185,6 +185,22 @@ public sealed class MfaAdminCliTests(CliServer server) : IClassFixture<CliServer
     }
 
     [Fact]
+    public async Task FactorsList_PhoneFactorEnrolledThroughTheApi_ShowsItsNumber()
+    {
+        var userId = await CreateUserAsync("cli-list-phone@example.com");
+        using var http = server.Http(admin: true);
+        var enrolled = await http.PostAsJsonAsync($"/api/v1/users/{userId}/factors",
+            new { factorType = "sms", provider = "OKTA", profile = new { phoneNumber = "+15550107003" } });
+        Assert.True(enrolled.IsSuccessStatusCode, await enrolled.Content.ReadAsStringAsync());
+
+        var list = await server.AdminAsync("factors", "list", "cli-list-phone@example.com");
+
+        AssertOk(list);
+        Assert.Contains("PHONE", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("+15550107003", list.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FactorsEnrollPush_QrAndLinkInTheTerminal_AppActivates_ListShowsTheDeviceName()
     {
         await CreateUserAsync("cli-push@example.com");
