@@ -43,7 +43,42 @@ public sealed class CliFailureTests(CliServer server) : IClassFixture<CliServer>
         var result = await server.AdminAsync("users", "list", "--token", "wrong-token-0123456789abcdef");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("Error: Invalid token provided (E0000011, HTTP 401)", result.Stderr.TrimEnd('\n'));
+        Assert.Equal("Error: Invalid token provided (E0000011, HTTP 401). The server refused the admin token: check DIRECTAUTH_ADMIN_TOKEN or --token.",
+            result.Stderr.TrimEnd('\n'));
+        Assert.DoesNotContain("wrong-token-0123456789abcdef", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("admin", "--help")]
+    [InlineData("admin", "users", "list", "--help")]
+    [InlineData("authenticator", "passkey", "register", "--help")]
+    public async Task Help_WithAdminTokenInTheEnvironment_NeverPrintsTheToken(params string[] args)
+    {
+        var result = await CliProcess.RunAsync(server, args);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain(CliServer.AdminToken, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("env DIRECTAUTH_ADMIN_TOKEN", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoginHelp_WithClientSecretInTheEnvironment_NeverPrintsTheSecret()
+    {
+        const string secret = "client-secret-in-the-environment-0123";
+
+        var result = await CliProcess.RunAsync(server, ["login", "--help"], environment: new Dictionary<string, string> { ["DIRECTAUTH_CLIENT_SECRET"] = secret });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain(secret, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("env DIRECTAUTH_CLIENT_SECRET", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_TokenFromTheEnvironment_StillUsed()
+    {
+        var result = await server.AdminAsync("users", "list", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 
     [Fact]

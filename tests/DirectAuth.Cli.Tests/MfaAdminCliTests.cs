@@ -137,6 +137,92 @@ public sealed class MfaAdminCliTests(CliServer server) : IClassFixture<CliServer
     }
 
     [Fact]
+    public async Task PolicyRuleTables_ShowGroupNamesNotIds()
+    {
+        var group = await server.AdminAsync("groups", "create", "Weekend crew", "--json");
+        AssertOk(group);
+        var groupId = JsonDocument.Parse(group.Stdout).RootElement.GetProperty("id").GetString()!;
+        var created = await server.AdminAsync("policies", "create", "Named groups", "--json");
+        var policyId = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("id").GetString()!;
+
+        var rule = await server.AdminAsync("policies", "rules", "add", policyId, "--name", "Weekend", "--priority", "1", "--group", "Weekend crew");
+        var show = await server.AdminAsync("policies", "show", policyId);
+
+        AssertOk(rule);
+        AssertOk(show);
+        foreach (var run in new[] { rule, show })
+        {
+            Assert.Contains("Weekend crew", run.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(groupId, run.Stdout, StringComparison.Ordinal);
+        }
+        var json = await server.AdminAsync("policies", "show", policyId, "--json");
+        Assert.Contains(groupId, json.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sms", "+15550107001")]
+    [InlineData("call", "+15550107002")]
+    public async Task FactorsEnrollPhone_CodeSentToThePhone_ActivateWithIt_ListShowsTheNumber(string factorType, string phone)
+    {
+        var login = $"cli-{factorType}@example.com";
+        await CreateUserAsync(login);
+
+        var enroll = await server.AdminAsync("factors", $"enroll-{factorType}", login, phone);
+
+        AssertOk(enroll);
+        var factorId = Line(enroll.Stdout, "Factor:").Split(' ')[0];
+        Assert.Contains($"to {phone}. Activate with it:", enroll.Stdout, StringComparison.Ordinal);
+        var code = await server.AdminAsync("outbox", "--phone", phone, "--code");
+        AssertOk(code);
+        var activate = await server.AdminAsync("factors", "activate", login, factorId, code.Stdout.Trim());
+        AssertOk(activate);
+        Assert.Contains($"Factor {factorId} is ACTIVE.", activate.Stdout, StringComparison.Ordinal);
+        var list = await server.AdminAsync("factors", "list", login);
+        AssertOk(list);
+        var row = list.Stdout.Split('\n').Single(l => l.Contains(factorId, StringComparison.Ordinal));
+        Assert.Contains(phone, row, StringComparison.Ordinal);
+        Assert.Contains("ACTIVE", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FactorsList_PhoneFactorEnrolledThroughTheApi_ShowsItsNumber()
+    {
+        var userId = await CreateUserAsync("cli-list-phone@example.com");
+        using var http = server.Http(admin: true);
+        var enrolled = await http.PostAsJsonAsync($"/api/v1/users/{userId}/factors",
+            new { factorType = "sms", provider = "OKTA", profile = new { phoneNumber = "+15550107003" } });
+        Assert.True(enrolled.IsSuccessStatusCode, await enrolled.Content.ReadAsStringAsync());
+
+        var list = await server.AdminAsync("factors", "list", "cli-list-phone@example.com");
+
+        AssertOk(list);
+        Assert.Contains("PHONE", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("+15550107003", list.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FactorsEnrollPush_QrAndLinkInTheTerminal_AppActivates_ListShowsTheDeviceName()
+    {
+        await CreateUserAsync("cli-push@example.com");
+
+        var enroll = await server.AdminAsync("factors", "enroll-push", "cli-push@example.com");
+
+        AssertOk(enroll);
+        Assert.Contains('█', enroll.Stdout);
+        Assert.Contains('▀', enroll.Stdout);
+        var factorId = Line(enroll.Stdout, "Factor:").Split(' ')[0];
+        var link = Line(enroll.Stdout, "Activation link:");
+        Assert.StartsWith("directauth://push/activate?server=", link, StringComparison.Ordinal);
+        var activate = await CliProcess.RunAsync(server, ["authenticator", "activate", link, "--name", "Test phone", "--state", Path.Combine(_dir, "phone.json")]);
+        AssertOk(activate);
+        var list = await server.AdminAsync("factors", "list", "cli-push@example.com");
+        AssertOk(list);
+        var row = list.Stdout.Split('\n').Single(l => l.Contains(factorId, StringComparison.Ordinal));
+        Assert.Contains("Test phone", row, StringComparison.Ordinal);
+        Assert.Contains("ACTIVE", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Policies_BadRuleValue_ExitOneWithTheServersReason()
     {
         var run = await server.AdminAsync("policies", "rules", "add", "default", "--name", "bad", "--primary", "retina");

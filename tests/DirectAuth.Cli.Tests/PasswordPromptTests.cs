@@ -41,6 +41,31 @@ public sealed class PasswordPromptTests(CliServer server) : IClassFixture<CliSer
         Assert.Equal(404, (await server.GetAsync("/api/v1/users/mismatch@example.com")).Status);
     }
 
+    [Fact]
+    public async Task UsersCreate_LoginTaken_FailsBeforeThePasswordPrompt()
+    {
+        Assert.Equal(0, (await server.AdminAsync("users", "create", "--login", "taken@example.com", "--no-password")).ExitCode);
+        await using var terminal = await Terminal.StartAsync(server, "users create --login taken@example.com");
+
+        var screen = await terminal.WaitForAsync("EXIT=");
+
+        Assert.DoesNotContain("New password:", screen, StringComparison.Ordinal);
+        Assert.Contains("Error: A user with login taken@example.com already exists (", screen, StringComparison.Ordinal);
+        Assert.Contains("EXIT=1", screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UsersSetPassword_UnknownUser_FailsBeforeThePasswordPrompt()
+    {
+        await using var terminal = await Terminal.StartAsync(server, "users set-password nobody-here@example.com");
+
+        var screen = await terminal.WaitForAsync("EXIT=");
+
+        Assert.DoesNotContain("New password:", screen, StringComparison.Ordinal);
+        Assert.Contains("E0000007", screen, StringComparison.Ordinal);
+        Assert.Contains("EXIT=1", screen, StringComparison.Ordinal);
+    }
+
     /// <summary>One CLI run in a detached tmux session on its own tmux server socket.</summary>
     private sealed class Terminal : IAsyncDisposable
     {

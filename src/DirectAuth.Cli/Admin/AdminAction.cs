@@ -29,7 +29,7 @@ public static class AdminAction
     {
         try
         {
-            using var client = ManagementClient.Connect(result.GetValue(AdminCommand.Server)!, result.GetValue(AdminCommand.Token));
+            using var client = ManagementClient.Connect(result.GetValue(AdminCommand.Server)!, AdminCommand.TokenFrom(result, AdminCommand.Token));
             await action(new AdminContext(result, client, new AdminOutput(result.GetValue(AdminCommand.Json)), ct));
             return 0;
         }

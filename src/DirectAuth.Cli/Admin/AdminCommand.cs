@@ -13,13 +13,19 @@ public static class AdminCommand
         Recursive = true,
     };
 
-    /// <summary>The admin API token; default from DIRECTAUTH_ADMIN_TOKEN.</summary>
+    /// <summary>
+    /// The admin API token, else DIRECTAUTH_ADMIN_TOKEN (see <see cref="TokenFrom"/>). No DefaultValueFactory:
+    /// <c>--help</c> prints an option's default, and a secret must never reach the terminal.
+    /// </summary>
     public static readonly Option<string?> Token = new("--token")
     {
-        Description = "Admin API token (env DIRECTAUTH_ADMIN_TOKEN)",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DIRECTAUTH_ADMIN_TOKEN"),
+        Description = "Admin API token [default: env DIRECTAUTH_ADMIN_TOKEN]",
         Recursive = true,
     };
+
+    /// <summary>The token to use: <c>--token</c> if given, else DIRECTAUTH_ADMIN_TOKEN.</summary>
+    public static string? TokenFrom(ParseResult result, Option<string?> option) =>
+        result.GetValue(option) is { Length: > 0 } token ? token : Environment.GetEnvironmentVariable("DIRECTAUTH_ADMIN_TOKEN");
 
     /// <summary>Print the API's JSON instead of a table.</summary>
     public static readonly Option<bool> Json = new("--json")

@@ -4,7 +4,8 @@ namespace DirectAuth.Cli.Admin;
 
 /// <summary>
 /// <c>directauth admin factors</c>: a user's authenticators over the Factors API — list, enroll TOTP (QR code
-/// in the terminal and as a PNG file), activate with a code, delete (a passkey among several too) — and the user's
+/// in the terminal and as a PNG file), push (activation link and its QR in the terminal), SMS and voice call
+/// (the code goes to the phone), activate with a code, delete (a passkey among several too) — and the user's
 /// recovery codes. Passkeys are enrolled by <c>directauth authenticator passkey register</c>.
 /// </summary>
 public static class FactorsCommand
@@ -17,6 +18,9 @@ public static class FactorsCommand
         var factors = new Command("factors", "A user's authenticators (Okta Factors API) and recovery codes.");
         factors.Subcommands.Add(List());
         factors.Subcommands.Add(EnrollTotp());
+        factors.Subcommands.Add(EnrollPush());
+        factors.Subcommands.Add(EnrollPhone("sms", "a text message"));
+        factors.Subcommands.Add(EnrollPhone("call", "a voice call"));
         factors.Subcommands.Add(Activate());
         factors.Subcommands.Add(Delete());
         factors.Subcommands.Add(RecoveryCodes());
@@ -27,14 +31,15 @@ public static class FactorsCommand
 
     private static Command List()
     {
-        var command = new Command("list", "List a user's factors (passkeys with their name and AAGUID).") { User };
+        var command = new Command("list", "List a user's factors: phone numbers (sms, call), device names (push), passkeys' name and AAGUID.") { User };
         AdminAction.Set(command, async c =>
         {
             var response = await c.Api.GetAsync($"api/v1/users/{Seg(c.Get(User))}/factors", c.Ct);
-            c.Out.Print(response, () => c.Out.Table(["ID", "TYPE", "PROVIDER", "STATUS", "CREATED", "NAME", "AAGUID"], response.Json.Items().Select(f => new[]
+            c.Out.Print(response, () => c.Out.Table(["ID", "TYPE", "PROVIDER", "STATUS", "CREATED", "NAME", "PHONE", "AAGUID"], response.Json.Items().Select(f => new[]
             {
                 f.Str("id"), f.Str("factorType"), f.Str("provider"), f.Str("status"), f.Time("created"),
-                f.Str("profile", "authenticatorName") ?? f.Str("profile", "deviceName") ?? "", f.Str("profile", "aaguid") ?? "",
+                // A passkey's profile names it authenticatorName, a push device's name (set when the app activates).
+                f.Str("profile", "authenticatorName") ?? f.Str("profile", "name") ?? "", f.Str("profile", "phoneNumber") ?? "", f.Str("profile", "aaguid") ?? "",
             })));
         });
         return command;
@@ -81,6 +86,51 @@ public static class FactorsCommand
         return command;
     }
 
+    private static Command EnrollPush()
+    {
+        var command = new Command("enroll-push", "Enroll the authenticator app: shows the activation link and its QR code; the app activates with it.") { User };
+        AdminAction.Set(command, async c =>
+        {
+            var user = c.Get(User);
+            var response = await c.Api.PostAsync($"api/v1/users/{Seg(user)}/factors", new { factorType = "push", provider = "OKTA" }, c.Ct);
+            var factor = response.Json;
+            var activation = factor.GetProperty("_embedded").GetProperty("activation");
+            c.Out.Print(response, () =>
+            {
+                var link = activation.Str("activationLink")!;
+                Console.Out.WriteLine(TerminalQrCode.Render(link));
+                c.Out.Line($"Factor:           {factor.Str("id")} ({factor.Str("status")})");
+                c.Out.Important("Activation link", link);
+                c.Out.Line($"Expires:          {activation.Time("expiresAt")} UTC");
+                c.Out.Line("");
+                c.Out.Line("Scan the QR code with the authenticator app, or activate on the device with the link:");
+                c.Out.Line($"  directauth authenticator activate '{link}'");
+            });
+        });
+        return command;
+    }
+
+    /// <summary><c>enroll-sms</c> / <c>enroll-call</c>: the server sends an activation code to the number; <c>activate</c> takes it.</summary>
+    private static Command EnrollPhone(string factorType, string how)
+    {
+        var phone = new Argument<string>("phoneNumber") { Description = "The phone number, E.164 (+14155552671)" };
+        var command = new Command($"enroll-{factorType}", $"Enroll a phone for {how}: the server sends an activation code to it.") { User, phone };
+        AdminAction.Set(command, async c =>
+        {
+            var user = c.Get(User);
+            var response = await c.Api.PostAsync($"api/v1/users/{Seg(user)}/factors",
+                new { factorType, provider = "OKTA", profile = new { phoneNumber = c.Get(phone) } }, c.Ct);
+            var factor = response.Json;
+            c.Out.Print(response, () =>
+            {
+                c.Out.Line($"Factor: {factor.Str("id")} ({factor.Str("status")})");
+                c.Out.Line($"Sent an activation code by {how} to {factor.Str("profile", "phoneNumber")}. Activate with it:");
+                c.Out.Line($"  directauth admin factors activate {user} {factor.Str("id")} <code>");
+            });
+        });
+        return command;
+    }
+
     /// <summary>The QR code link is a capability URL (no API token); it may name the server's public origin.</summary>
     private static async Task<byte[]> DownloadAsync(string url, CancellationToken ct)
     {
@@ -99,8 +149,8 @@ public static class FactorsCommand
 
     private static Command Activate()
     {
-        var code = new Argument<string>("passCode") { Description = "The current code from the authenticator app" };
-        var command = new Command("activate", "Activate a pending factor with a code; prints the user's new recovery codes once.") { User, FactorId, code };
+        var code = new Argument<string>("passCode") { Description = "The current code from the authenticator app (TOTP), or the code sent to the phone (sms, call)" };
+        var command = new Command("activate", "Activate a pending TOTP, sms or call factor with a code; prints the user's new recovery codes once.") { User, FactorId, code };
         AdminAction.Set(command, async c =>
         {
             var response = await c.Api.PostAsync($"api/v1/users/{Seg(c.Get(User))}/factors/{Seg(c.Get(FactorId))}/lifecycle/activate",

@@ -5,7 +5,11 @@ using System.Text.Json;
 namespace DirectAuth.Cli.Admin;
 
 /// <summary>The management API answered with an error; <see cref="Exception.Message"/> is the one line to show.</summary>
-public sealed class ApiErrorException(string message) : Exception(message);
+public sealed class ApiErrorException(string message, int status = 0) : Exception(message)
+{
+    /// <summary>The HTTP status the API answered with (0 when the error did not come from the API).</summary>
+    public int Status { get; } = status;
+}
 
 /// <summary>The server could not be reached, or the command line cannot talk to it at all (no token, bad URL).</summary>
 public sealed class ConnectionProblemException(string message) : Exception(message);
@@ -81,9 +85,25 @@ public sealed class ManagementClient : IDisposable
         using (response)
         {
             var json = TryParse(text);
-            if (!response.IsSuccessStatusCode) throw new ApiErrorException(DescribeError((int)response.StatusCode, json, text));
+            var status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode) throw new ApiErrorException(DescribeError(status, json, text) + TokenHint(status), status);
             return new ApiResponse((int)response.StatusCode, text, json, NextLink(response));
         }
+    }
+
+    /// <summary>
+    /// 401 and 403 from the management API mean the SSWS token was refused (wrong, or not the admin token);
+    /// say where the token came from, never the token itself.
+    /// </summary>
+    private static string TokenHint(int status) => status is 401 or 403
+        ? ". The server refused the admin token: check DIRECTAUTH_ADMIN_TOKEN or --token."
+        : "";
+
+    /// <summary>The resource at <paramref name="path"/>, or null when the API answers 404.</summary>
+    public async Task<ApiResponse?> FindAsync(string path, CancellationToken ct)
+    {
+        try { return await GetAsync(path, ct); }
+        catch (ApiErrorException e) when (e.Status == 404) { return null; }
     }
 
     /// <summary>Okta errors: summary, causes and code; OAuth errors: error and description; anything else: the status.</summary>

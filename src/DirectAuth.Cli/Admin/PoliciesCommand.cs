@@ -5,7 +5,7 @@ namespace DirectAuth.Cli.Admin;
 
 /// <summary>
 /// <c>directauth admin policies</c>: sign-on policies and their rules, and which policy an app uses
-/// (see docs/policies.md). Groups in rules are given by id or name.
+/// (see docs/policies.md). Groups in rules are given by id or name, and rule tables show their names.
 /// </summary>
 public static class PoliciesCommand
 {
@@ -60,7 +60,8 @@ public static class PoliciesCommand
         AdminAction.Set(command, async c =>
         {
             var response = await c.Api.GetAsync($"api/v1/policies/{Seg(c.Get(PolicyId))}", c.Ct);
-            c.Out.Print(response, () => PrintPolicy(c.Out, response.Json));
+            var names = await GroupNamesAsync(c, PolicyRules(response.Json));
+            c.Out.Print(response, () => PrintPolicy(c.Out, response.Json, names));
         });
         return command;
     }
@@ -73,7 +74,8 @@ public static class PoliciesCommand
         AdminAction.Set(command, async c =>
         {
             var response = await c.Api.PostAsync("api/v1/policies", new { name = c.Get(name), description = c.Get(description) }, c.Ct);
-            c.Out.Print(response, () => PrintPolicy(c.Out, response.Json));
+            var names = await GroupNamesAsync(c, PolicyRules(response.Json));
+            c.Out.Print(response, () => PrintPolicy(c.Out, response.Json, names));
         });
         return command;
     }
@@ -108,9 +110,10 @@ public static class PoliciesCommand
         {
             var path = $"api/v1/apps/{Seg(c.Get(ClientId))}/policy" + (c.Get(user) is { } u ? "?user=" + Seg(u) : "");
             var response = await c.Api.GetAsync(path, c.Ct);
+            var names = await GroupNamesAsync(c, PolicyRules(response.Json));
             c.Out.Print(response, () =>
             {
-                PrintPolicy(c.Out, response.Json);
+                PrintPolicy(c.Out, response.Json, names);
                 if (response.Json.Str("effectiveRule") is { } rule)
                     c.Out.Line($"Rule for {c.Get(user)}: {rule}; enrolled: {response.Json.Str("enrolledFactors")}");
             });
@@ -125,7 +128,8 @@ public static class PoliciesCommand
         {
             if (c.Get(Name) is null) throw new UsageException("--name is required for a new rule.");
             var response = await c.Api.PostAsync($"api/v1/policies/{Seg(c.Get(PolicyId))}/rules", await RuleBodyAsync(c), c.Ct);
-            c.Out.Print(response, () => PrintRules(c.Out, [response.Json]));
+            var names = await GroupNamesAsync(c, [response.Json]);
+            c.Out.Print(response, () => PrintRules(c.Out, [response.Json], names));
         });
         return command;
     }
@@ -136,7 +140,8 @@ public static class PoliciesCommand
         AdminAction.Set(command, async c =>
         {
             var response = await c.Api.PutAsync($"api/v1/policies/{Seg(c.Get(PolicyId))}/rules/{Seg(c.Get(RuleId))}", await RuleBodyAsync(c), c.Ct);
-            c.Out.Print(response, () => PrintRules(c.Out, [response.Json]));
+            var names = await GroupNamesAsync(c, [response.Json]);
+            c.Out.Print(response, () => PrintRules(c.Out, [response.Json], names));
         });
         return command;
     }
@@ -171,16 +176,32 @@ public static class PoliciesCommand
         return body;
     }
 
-    private static void PrintPolicy(AdminOutput output, JsonElement policy)
+    private static IEnumerable<JsonElement> PolicyRules(JsonElement policy) => policy.GetProperty("_embedded").GetProperty("rules").Items();
+
+    /// <summary>
+    /// The names of the groups the rules name (rules hold group ids), looked up one by one; a group that is gone
+    /// keeps its id. Nothing is looked up for <c>--json</c>, which prints the API's answer as it is.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> GroupNamesAsync(AdminContext c, IEnumerable<JsonElement> rules)
     {
-        output.Line($"Policy {policy.Str("id")}: {policy.Str("name")}{(policy.Str("description") is { Length: > 0 } d ? " — " + d : "")}");
-        PrintRules(output, policy.GetProperty("_embedded").GetProperty("rules").Items());
+        var names = new Dictionary<string, string>();
+        if (c.Out.Json) return names;
+        foreach (var id in rules.SelectMany(r => r.TryGetProperty("groups", out var g) ? g.Items() : []).Select(g => g.GetString()!).Distinct())
+            names[id] = (await c.Api.FindAsync($"api/v1/groups/{Seg(id)}", c.Ct))?.Json.Str("profile", "name") ?? id;
+        return names;
     }
 
-    private static void PrintRules(AdminOutput output, IEnumerable<JsonElement> rules) =>
+    private static void PrintPolicy(AdminOutput output, JsonElement policy, Dictionary<string, string> groupNames)
+    {
+        output.Line($"Policy {policy.Str("id")}: {policy.Str("name")}{(policy.Str("description") is { Length: > 0 } d ? " — " + d : "")}");
+        PrintRules(output, PolicyRules(policy), groupNames);
+    }
+
+    private static void PrintRules(AdminOutput output, IEnumerable<JsonElement> rules, Dictionary<string, string> groupNames) =>
         output.Table(["RULE", "NAME", "PRIORITY", "GROUPS", "PRIMARY", "SECOND", "SECOND FACTORS", "NUMBER CHALLENGE"], rules.Select(r => new[]
         {
-            r.Str("id"), r.Str("name"), r.Str("priority") ?? "last", r.Str("groups") is { Length: > 0 } g ? g : "everyone",
+            r.Str("id"), r.Str("name"), r.Str("priority") ?? "last",
+            r.TryGetProperty("groups", out var g) && g.GetArrayLength() > 0 ? string.Join(", ", g.Items().Select(id => groupNames.GetValueOrDefault(id.GetString()!, id.GetString()!))) : "everyone",
             r.Str("primaryFactors"), r.Str("secondFactor"), r.Str("secondFactors"), r.Str("numberChallenge"),
         }));
 }

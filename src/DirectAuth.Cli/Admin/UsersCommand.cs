@@ -35,6 +35,9 @@ public static class UsersCommand
         AdminAction.Set(command, async c =>
         {
             var loginValue = c.Get(login)!;
+            // Before the password prompt: typing a password twice only to learn the login is taken wastes the admin's time.
+            if (await c.Api.FindAsync($"api/v1/users/{Uri.EscapeDataString(loginValue)}", c.Ct) is { } existing)
+                throw new UsageException($"A user with login {loginValue} already exists ({existing.Json.Str("id")}); nothing was created.");
             var body = new Dictionary<string, object?>
             {
                 ["profile"] = new Dictionary<string, string?>
@@ -147,8 +150,10 @@ public static class UsersCommand
         var command = new Command("set-password", "Set a user's password; the user's refresh tokens are revoked.") { id, password };
         AdminAction.Set(command, async c =>
         {
+            // Find the user before the password prompt, so an unknown user (or a refused token) fails first.
+            var user = await c.Api.GetAsync($"api/v1/users/{Uri.EscapeDataString(c.Get(id))}", c.Ct);
             var value = PasswordInput.Read(c, c.Get(password));
-            var response = await c.Api.PostAsync($"api/v1/users/{Uri.EscapeDataString(c.Get(id))}",
+            var response = await c.Api.PostAsync($"api/v1/users/{Uri.EscapeDataString(user.Json.Str("id")!)}",
                 new { credentials = new { password = new { value } } }, c.Ct);
             c.Out.Print(response, () => c.Out.Line($"Password set for {response.Json.Str("profile", "login")} ({response.Json.Str("id")}); their sessions were ended."));
         });

@@ -29,8 +29,8 @@ public static class LoginCommand
 
     private static readonly Option<string?> ClientSecret = new("--client-secret")
     {
-        Description = "Client secret of a confidential app (sent as client_secret_basic; env DIRECTAUTH_CLIENT_SECRET)",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DIRECTAUTH_CLIENT_SECRET"),
+        // No DefaultValueFactory: --help prints defaults, and a secret must not reach the terminal.
+        Description = "Client secret of a confidential app (sent as client_secret_basic) [default: env DIRECTAUTH_CLIENT_SECRET]",
     };
 
     private static readonly Option<LoginFlowKind> Flow = new("--flow")
@@ -136,7 +136,7 @@ public static class LoginCommand
         {
             Issuer = ResolveIssuer(parse.GetValue(Issuer), parse.GetValue(Server)),
             ClientId = parse.GetValue(ClientId)!,
-            ClientSecret = parse.GetValue(ClientSecret) is { Length: > 0 } s ? s : null,
+            ClientSecret = new[] { parse.GetValue(ClientSecret), Environment.GetEnvironmentVariable("DIRECTAUTH_CLIENT_SECRET") }.FirstOrDefault(s => !string.IsNullOrEmpty(s)),
             Scope = parse.GetValue(Scope)!,
             Flow = parse.GetValue(Flow),
             Username = parse.GetValue(Username),

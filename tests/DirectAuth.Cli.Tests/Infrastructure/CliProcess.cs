@@ -14,7 +14,8 @@ public static class CliProcess
     /// <summary>The CLI's own build output (same configuration as this test assembly).</summary>
     public static string DllPath { get; } = FindDll();
 
-    public static async Task<CliResult> RunAsync(CliServer server, string[] args, string? stdin = null, string? token = CliServer.AdminToken)
+    public static async Task<CliResult> RunAsync(CliServer server, string[] args, string? stdin = null, string? token = CliServer.AdminToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -29,6 +30,7 @@ public static class CliProcess
         if (token is null) start.Environment.Remove("DIRECTAUTH_ADMIN_TOKEN");
         else start.Environment["DIRECTAUTH_ADMIN_TOKEN"] = token;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -31,8 +31,7 @@ public static class PasskeyCommand
         var server = ServerOption();
         var token = new Option<string?>("--token")
         {
-            Description = "Admin API token (env DIRECTAUTH_ADMIN_TOKEN)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DIRECTAUTH_ADMIN_TOKEN"),
+            Description = "Admin API token [default: env DIRECTAUTH_ADMIN_TOKEN]",
         };
         var command = new Command("register", "Enroll a webauthn factor for a user and create its passkey here (needs the admin token).")
         {
@@ -44,7 +43,7 @@ public static class PasskeyCommand
             try
             {
                 var serverUrl = parse.GetValue(server)!;
-                using var api = ManagementClient.Connect(serverUrl, parse.GetValue(token));
+                using var api = ManagementClient.Connect(serverUrl, AdminCommand.TokenFrom(parse, token));
                 var state = AuthenticatorState.Load(path);
                 var account = await PasskeyRegistrar.RegisterAsync(api, state, parse.GetValue(user)!, parse.GetValue(name) ?? Environment.MachineName,
                     serverUrl, parse.GetValue(origin) ?? SoftwarePasskey.OriginOf(serverUrl), parse.GetValue(attestation) == "packed", ct);
