@@ -88,7 +88,8 @@ public static class AuthenticatorCommand
     private static Command AddTotpCommand()
     {
         var uri = new Argument<string>("uri") { Description = "otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer (as in the enrollment QR code)" };
-        var command = new Command("add-totp", "Add a TOTP account from its otpauth:// URI.") { uri };
+        var replace = new Option<bool>("--replace") { Description = "Replace an account with the same issuer and account name (its old secret is lost)" };
+        var command = new Command("add-totp", "Add a TOTP account from its otpauth:// URI.") { uri, replace };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(State)!;
@@ -96,10 +97,17 @@ public static class AuthenticatorCommand
             {
                 var account = Totp.Parse(parse.GetValue(uri)!);
                 var state = AuthenticatorState.Load(path);
-                state.Totp.RemoveAll(a => a.Issuer == account.Issuer && a.Account == account.Account);
+                var same = state.Totp.FindAll(a => a.Issuer == account.Issuer && a.Account == account.Account);
+                if (same.Count > 0 && !parse.GetValue(replace))
+                {
+                    Console.Error.WriteLine($"There is already a TOTP account {account.Label}; nothing was changed. "
+                        + "Pass --replace to overwrite it (its current codes stop working here).");
+                    return 1;
+                }
+                state.Totp.RemoveAll(same.Contains);
                 state.Totp.Add(account);
                 state.Save(path);
-                Console.WriteLine($"Added TOTP account {account.Label} ({account.Digits} digits, {account.Period}s, {account.Algorithm}).");
+                Console.WriteLine($"{(same.Count > 0 ? "Replaced" : "Added")} TOTP account {account.Label} ({account.Digits} digits, {account.Period}s, {account.Algorithm}).");
                 return 0;
             }
             catch (Exception ex) when (ex is FormatException or OverflowException)

@@ -13,6 +13,8 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
 {
     private const int CodeAttempts = 3;
     private string? _otpFromFlag = settings.Otp;
+    private Func<Task<SignInStep>>? _resend;   // sends a new SMS or voice code: the same start or factor choice again
+    private string? _shownNumber;               // the number challenge of the last push, for a denial's message
 
     public async Task<int> RunAsync(DirectAuthClient client, CancellationToken ct)
     {
@@ -27,16 +29,19 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
                     return LoginExitCodes.Success;
                 case SignInFailed failed:
                     var code = LoginExitCodes.For(failed.Kind);
-                    ui.ShowFailure(failed.Error, code);
+                    ui.ShowFailure(failed.Error, code, _shownNumber);
                     return code;
                 case MfaRequired mfa:
                     step = await ChooseSecondFactorAsync(mfa, ct);
                     break;
                 case Waiting waiting:
+                    _shownNumber = waiting.BindingCode;
                     step = await ui.WaitForPushAsync(waiting, ct);
                     break;
                 case CodeNeeded needed:
-                    step = await WithRetriesAsync(needed.Factor, code => needed.SubmitCodeAsync(code, ct));
+                    var resend = needed.Factor is Factor.Sms or Factor.Voice && ui.CanPrompt ? _resend : null;
+                    if (needed.Factor is Factor.Sms or Factor.Voice) ui.ShowCodeSent(needed.Factor, resend is not null && _otpFromFlag is null);
+                    step = await WithRetriesAsync(needed.Factor, code => needed.SubmitCodeAsync(code, ct), ct, resend);
                     break;
                 case PasskeyNeeded passkey:
                     step = await AnswerPasskeyAsync(passkey, ct);
@@ -58,9 +63,10 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
                 var password = settings.Password ?? ui.AskSecret("Password");
                 return await ui.WhileBusyAsync("Signing in…", () => client.SignInWithPasswordAsync(username, password, ct));
             case LoginFlowKind.Otp:
-                return await WithRetriesAsync(Factor.Otp, code => client.SignInWithOtpAsync(username, code, ct));
+                return await WithRetriesAsync(Factor.Otp, code => client.SignInWithOtpAsync(username, code, ct), ct);
             default:
                 var channel = settings.Flow switch { LoginFlowKind.Sms => OobChannel.Sms, LoginFlowKind.Voice => OobChannel.Voice, _ => OobChannel.Push };
+                _resend = () => client.SignInWithOobAsync(username, channel, ct);
                 return await ui.WhileBusyAsync(channel == OobChannel.Push ? "Sending a push…" : "Sending a code…",
                     () => client.SignInWithOobAsync(username, channel, ct));
         }
@@ -70,6 +76,7 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
     {
         ui.ShowMfaRequired();
         var factor = settings.SecondFactor ?? ui.ChooseFactor(mfa.Factors);
+        _resend = () => mfa.ChooseAsync(factor, ct);
         var sending = factor switch { Factor.Push => "Sending a push…", Factor.Sms or Factor.Voice => "Sending a code…", _ => null };
         return sending is null ? await mfa.ChooseAsync(factor, ct) : await ui.WhileBusyAsync(sending, () => mfa.ChooseAsync(factor, ct));
     }
@@ -103,13 +110,24 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
     }
 
     // A mistyped code is asked again (up to three tries) when there is a person to ask; a code from --otp is tried once.
-    private async Task<SignInStep> WithRetriesAsync(Factor factor, Func<string, Task<SignInStep>> submit)
+    // With resend (SMS, voice), an empty answer asks the server for a new code; its send limit may refuse for a while.
+    private async Task<SignInStep> WithRetriesAsync(Factor factor, Func<string, Task<SignInStep>> submit, CancellationToken ct, Func<Task<SignInStep>>? resend = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             var fromFlag = _otpFromFlag;
             _otpFromFlag = null;
-            var code = fromFlag ?? ui.AskCode(factor);
+            var code = fromFlag ?? ui.AskCode(factor, allowEmpty: resend is not null);
+            if (fromFlag is null && resend is not null && code.Trim().Length == 0)
+            {
+                attempt--;
+                var again = await ui.WhileBusyAsync("Sending a new code…", resend);
+                if (again is SignInFailed { Kind: DirectAuthErrorKind.RateLimited } refused) { ui.ShowResendRefused(refused.Error); continue; }
+                if (again is not CodeNeeded fresh) return again;
+                ui.ShowCodeSent(fresh.Factor, true);
+                submit = next => fresh.SubmitCodeAsync(next, ct);
+                continue;
+            }
             var result = await ui.WhileBusyAsync("Checking the code…", () => submit(code));
             if (result is SignInFailed { Kind: DirectAuthErrorKind.InvalidCode } failed && fromFlag is null && ui.CanPrompt && attempt < CodeAttempts)
             {

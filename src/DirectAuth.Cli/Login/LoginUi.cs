@@ -19,7 +19,7 @@ public sealed class LoginUi
     public LoginUi(bool json)
     {
         _json = json;
-        _console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
+        _console = json ? CliConsole.ForStandardError() : AnsiConsole.Console;
     }
 
     /// <summary>True when there is a terminal to ask on.</summary>
@@ -36,7 +36,7 @@ public sealed class LoginUi
 
     public string AskSecret(string label) => _console.Prompt(new TextPrompt<string>($"[bold]{Require(label)}[/]:").Secret());
 
-    public string AskCode(Factor factor)
+    public string AskCode(Factor factor, bool allowEmpty = false)
     {
         var label = factor switch
         {
@@ -45,7 +45,8 @@ public sealed class LoginUi
             Factor.RecoveryCode => "Recovery code",
             _ => "Code from your authenticator app",
         };
-        return _console.Prompt(new TextPrompt<string>($"[bold]{Require(label)}[/]:"));
+        var prompt = new TextPrompt<string>($"[bold]{Require(label)}[/]:");
+        return _console.Prompt(allowEmpty ? prompt.AllowEmpty() : prompt);
     }
 
     public Factor ChooseFactor(IReadOnlyList<Factor> factors)
@@ -62,7 +63,21 @@ public sealed class LoginUi
 
     public void ShowMfaRequired() => Say("[yellow]One more step: this app also needs a second factor.[/]");
 
-    public void ShowRetry(DirectAuthError error) => Say($"[red]✗[/] {Markup.Escape(error.Description)} Try again.");
+    // The server's description usually ends "…and try again." already; say it once.
+    public void ShowRetry(DirectAuthError error) => Say($"[red]✗ Wrong code:[/] {Markup.Escape(error.Description)}"
+        + (error.Description.Contains("try again", StringComparison.OrdinalIgnoreCase) ? "" : " Try again."));
+
+    /// <summary>
+    /// Where an SMS or voice code went. The SDK's step carries no phone number (the server's challenge answer has
+    /// none), so this names the channel; pressing Enter on an empty prompt sends a new code.
+    /// </summary>
+    public void ShowCodeSent(Factor factor, bool canResend) => Say(
+        (factor == Factor.Voice ? "Calling your phone (voice) with a code." : "A code was sent to your phone (sms).")
+        + (canResend ? " [grey]Press Enter without a code to get a new one.[/]" : ""));
+
+    public void ShowResendRefused(DirectAuthError error) => Say(error.RetryAfter is { } at
+        ? $"[yellow]A new code can be sent after {at.ToLocalTime():HH:mm:ss}.[/] Type the code you have, or press Enter again then."
+        : $"[yellow]No new code was sent:[/] {Markup.Escape(error.Description)}");
 
     /// <summary>Runs <paramref name="work"/> under a spinner (for people) or silently (for scripts).</summary>
     public async Task<T> WhileBusyAsync<T>(string text, Func<Task<T>> work)
@@ -88,10 +103,16 @@ public sealed class LoginUi
             return await waiting.WaitAsync(ct);
         await _console.Status().Spinner(Spinner.Known.Dots).SpinnerStyle(Style.Parse("yellow")).StartAsync(WaitText(waiting), async ctx =>
         {
+            // The countdown ticks every second while a poll (every few seconds) is under way.
             while (step == waiting)
             {
-                step = await waiting.PollAsync(ct);
-                ctx.Status(WaitText(waiting));
+                var poll = waiting.PollAsync(ct);
+                while (!poll.IsCompleted)
+                {
+                    await Task.WhenAny(poll, Task.Delay(TimeSpan.FromSeconds(1), ct));
+                    ctx.Status(WaitText(waiting));
+                }
+                step = await poll;
             }
         });
         return step;
@@ -138,7 +159,8 @@ public sealed class LoginUi
                 : $"[red]Sign-out failed:[/] {Markup.Escape(signOut.Error.Description)}");
     }
 
-    public void ShowFailure(DirectAuthError error, int exitCode)
+    /// <param name="shownNumber">For a push with number challenge, the number that was shown: a denial may mean another was picked.</param>
+    public void ShowFailure(DirectAuthError error, int exitCode, string? shownNumber = null)
     {
         if (_json)
         {
@@ -158,6 +180,7 @@ public sealed class LoginUi
         {
             DirectAuthErrorKind.InvalidCredentials => "Wrong username or password",
             DirectAuthErrorKind.InvalidCode => "Wrong code",
+            DirectAuthErrorKind.Denied when shownNumber is not null => "Sign-in denied on your phone",
             DirectAuthErrorKind.Denied => "Sign-in denied",
             DirectAuthErrorKind.Expired => "Sign-in expired",
             DirectAuthErrorKind.RateLimited => "Too many attempts",
@@ -165,6 +188,9 @@ public sealed class LoginUi
         };
         // A 429 says when the limit resets (X-Rate-Limit-Reset): a person wants to know how long to wait.
         var retry = error.RetryAfter is { } at ? $" Try again after {at.ToLocalTime():HH:mm:ss}." : "";
+        // The server answers a wrong number like any denial (access_denied); the number shown is the one to pick.
+        if (error.Kind == DirectAuthErrorKind.Denied && shownNumber is not null)
+            retry += $" If you picked a number, it was not the one shown ({shownNumber}): sign in again and pick {shownNumber}.";
         _console.MarkupLine($"[bold red]✗ {headline}[/]: {Markup.Escape(error.Description + retry)}"
             + (error.Code is null ? "" : $" [grey]({Markup.Escape(error.Code)}{(error.ErrorId is null ? "" : ", " + Markup.Escape(error.ErrorId))})[/]"));
     }

@@ -7,13 +7,16 @@ public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(string? stdin, params string[] arguments)
+    public static Task<Result> RunAsync(string? stdin, params string[] arguments) => RunWithEnvironmentAsync(new Dictionary<string, string>(), stdin, arguments);
+
+    public static async Task<Result> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, string? stdin, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
             Environment = { ["DOTNET_NOLOGO"] = "1" },
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(CliPaths.Dll);
         foreach (var arg in arguments) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;

@@ -67,12 +67,13 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
         var right = FreshCode(totp);
         terminal.Type(right == "123456" ? "654321" : "123456");
         terminal.Press("Enter");
-        await terminal.WaitForAsync("Try again.");
+        var retry = await terminal.WaitForAsync("Wrong code:");
         terminal.Type(right);
         terminal.Press("Enter");
 
         Assert.Equal(0, await terminal.ExitCodeAsync());
         Assert.Contains("The 'otp' provided is either empty or incorrect.", terminal.Screen(), StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(retry, "try again", RegexOptions.IgnoreCase));
     }
 
     [Fact]

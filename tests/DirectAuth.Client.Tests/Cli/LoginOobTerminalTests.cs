@@ -124,12 +124,14 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         var code = await PhoneKit.SignInCodeAsync(Server, user.Phone, "sms");
         terminal.Type(PhoneKit.WrongCode(code));
         terminal.Press("Enter");
-        var retry = await terminal.WaitForAsync("Try again.");
+        var retry = await terminal.WaitForAsync("Wrong code:");
         terminal.Type(code);
         terminal.Press("Enter");
 
         Assert.Equal(0, await terminal.ExitCodeAsync());
         Assert.Contains("The 'otp' provided is either empty or incorrect.", retry, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(retry, "try again", RegexOptions.IgnoreCase));
+        Assert.Contains("A code was sent to your phone (sms).", retry, StringComparison.Ordinal);
         Assert.Matches(@"amr\s+│ sms\s", terminal.Screen());
     }
 
@@ -181,5 +183,86 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         Assert.Equal(429, error.GetProperty("status_code").GetInt32());
         Assert.Equal("invalid_grant", error.GetProperty("code").GetString());
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(sentAt.AddSeconds(30).ToUnixTimeSeconds()), error.GetProperty("retry_after").GetDateTimeOffset());
+    }
+    [Fact]
+    public async Task Login_SmsPrimaryEmptyCode_NewCodeAfterTheSendLimit()
+    {
+        var client = await Server.RegisterClientAsync(PhoneKit.Grants);
+        await Server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:sms" } });
+        var user = await PhoneUserAsync("sms");
+        using var terminal = Terminal.Start(Args(client.ClientId, $"--flow sms --username {user.Login}"));
+
+        var first = await terminal.WaitForAsync("Code from the text message:");
+        var firstCode = await PhoneKit.SignInCodeAsync(Server, user.Phone, "sms");
+        terminal.Press("Enter");
+        var refused = await terminal.WaitForAsync("A new code can be sent after");
+        fixture.LoopbackClock.Advance(TimeSpan.FromSeconds(31));
+        terminal.Press("Enter");
+        await WaitForCountAsync(terminal, "A code was sent to your phone (sms).", 2);
+        var secondCode = await PhoneKit.SignInCodeAsync(Server, user.Phone, "sms");
+        terminal.Type(secondCode);
+        terminal.Press("Enter");
+
+        Assert.Equal(0, await terminal.ExitCodeAsync());
+        Assert.Contains("Press Enter without a code to get a new one.", first, StringComparison.Ordinal);
+        Assert.Contains("Type the code you have", refused, StringComparison.Ordinal);
+        Assert.NotEqual(firstCode, secondCode);
+        Assert.Matches(@"amr\s+│ sms\s", terminal.Screen());
+    }
+
+    [Fact]
+    public async Task Login_PushWaiting_CountdownTicksEverySecond()
+    {
+        var client = await OobKit.RegisterAppAsync(Server, "always", grants: MfaGrants);
+        await using var user = await fixture.PushUserAsync();
+        using var terminal = Terminal.Start(Args(client.ClientId, $"--username {user.Login} --factor push"));
+
+        await terminal.WaitForAsync("Password:");
+        terminal.Type(ServerFixture.DefaultPassword);
+        terminal.Press("Enter");
+        var seen = new HashSet<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(4);   // less than one poll interval (5 s)
+        await terminal.WaitForMatchAsync(ExpiresIn());
+        while (DateTime.UtcNow < deadline)
+        {
+            seen.Add(ExpiresIn().Match(terminal.Screen()).Groups[1].Value);
+            await Task.Delay(250);
+        }
+        terminal.Press("C-c");
+
+        Assert.True(seen.Count >= 3, $"The countdown showed only {string.Join(", ", seen)} in 4 s.");
+    }
+
+    [Fact]
+    public async Task Login_PushWrongNumberPickedOnThePhone_SaysItWasNotTheNumberShown()
+    {
+        var client = await OobKit.RegisterAppAsync(Server, "always", grants: MfaGrants);
+        await using var user = await fixture.PushUserAsync();
+        using var terminal = Terminal.Start(Args(client.ClientId, $"--username {user.Login} --factor push"));
+
+        await terminal.WaitForAsync("Password:");
+        terminal.Type(ServerFixture.DefaultPassword);
+        terminal.Press("Enter");
+        var shown = (await terminal.WaitForMatchAsync(TapNumber())).Groups[1].Value;
+        var push = await user.Listener.NextPushAsync(20);
+        await user.AnswerAsync(push, PushDecisions.Approve, push.Numbers!.First(n => n != shown));
+
+        Assert.Equal(2, await terminal.ExitCodeAsync());
+        var said = Regex.Replace(terminal.Screen(), @"\s+", " ");   // the message is wrapped at the terminal's width
+        Assert.Contains("Sign-in denied on your phone", said, StringComparison.Ordinal);
+        Assert.Contains($"it was not the one shown ({shown})", said, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"expires in (\d+:\d\d)")]
+    private static partial Regex ExpiresIn();
+
+    private static async Task WaitForCountAsync(Terminal terminal, string text, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Regex.Count(terminal.Screen(), Regex.Escape(text)) < count)
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The screen never showed '{text}' {count} times:\n{terminal.Screen()}");
+            await Task.Delay(200);
+        }
     }
 }

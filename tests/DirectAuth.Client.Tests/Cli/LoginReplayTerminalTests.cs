@@ -103,7 +103,7 @@ public sealed class LoginReplayTerminalTests : ReplayTest
         await terminal.WaitForAsync("Code from the text message:");
         terminal.Type("111111");
         terminal.Press("Enter");
-        await terminal.WaitForAsync("Try again.");
+        await terminal.WaitForAsync("Wrong code:");
         terminal.Type("482 913");
         terminal.Press("Enter");
         await terminal.WaitForAsync("Signed in as Ada Lovelace");

@@ -26,6 +26,9 @@ public sealed class Terminal : IDisposable
 
     public string Screen() => Tmux("capture-pane", "-p", "-J", "-t", _session);
 
+    /// <summary>The screen with the escape sequences that set colours and text attributes (tmux <c>-e</c>).</summary>
+    public string ScreenWithEscapes() => Tmux("capture-pane", "-p", "-e", "-J", "-t", _session);
+
     /// <summary>Waits until the screen shows <paramref name="text"/>; fails with the screen when it does not.</summary>
     public async Task<string> WaitForAsync(string text, int seconds = 30)
     {

@@ -177,4 +177,39 @@ public sealed class AuthenticatorCliTests(ServerProcessFixture fixture) : IClass
         Assert.Contains("Not a usable otpauth URI", output, StringComparison.Ordinal);
         Assert.False(File.Exists(state));
     }
+    [Fact]
+    public async Task Cli_AddTotpSameLabelTwice_RefusedUnlessReplace()
+    {
+        var state = fixture.NewStateFile();
+        const string first = "otpauth://totp/DirectAuth:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=DirectAuth";
+        const string second = "otpauth://totp/DirectAuth:ada%40example.com?secret=KRSXG5CTMVRXEZLU&issuer=DirectAuth";
+        var (added, addOutput) = await CliAsync("authenticator", "add-totp", first, "--state", state);
+        Assert.True(added == 0, addOutput);
+
+        var (refused, refusedOutput) = await CliAsync("authenticator", "add-totp", second, "--state", state);
+        var kept = JsonDocument.Parse(await File.ReadAllTextAsync(state)).RootElement.GetProperty("totp");
+        var (replaced, replacedOutput) = await CliAsync("authenticator", "add-totp", second, "--replace", "--state", state);
+        var now = JsonDocument.Parse(await File.ReadAllTextAsync(state)).RootElement.GetProperty("totp");
+
+        Assert.Equal(1, refused);
+        Assert.Contains("There is already a TOTP account DirectAuth: ada@example.com", refusedOutput, StringComparison.Ordinal);
+        Assert.Contains("--replace", refusedOutput, StringComparison.Ordinal);
+        Assert.Equal("JBSWY3DPEHPK3PXP", kept.EnumerateArray().Single().GetProperty("secret").GetString());
+        Assert.True(replaced == 0, replacedOutput);
+        Assert.Contains("Replaced TOTP account", replacedOutput, StringComparison.Ordinal);
+        Assert.Equal("KRSXG5CTMVRXEZLU", now.EnumerateArray().Single().GetProperty("secret").GetString());
+    }
+
+    [Fact]
+    public async Task Cli_ListenPiped_PlainTextNotWrappedAt80Columns()
+    {
+        var (login, state) = await ActivatedUserAsync("cli-piped-listener-with-a-rather-long-login@example.com");
+        var terminalLike = new Dictionary<string, string> { ["TERM"] = "xterm-256color" };
+
+        await using var cli = RunningProcess.StartDotnet(Built.CliDll, ["authenticator", "listen", "--once", "--timeout", "2", "--state", state], terminalLike);
+        await cli.WaitForExitAsync();
+
+        Assert.Contains($"Listening for pushes to {login} on {Server.Url}. Ctrl+C to stop.", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', cli.Output);
+    }
 }
