@@ -115,13 +115,13 @@ public sealed class UsersCliTests(CliServer server) : IClassFixture<CliServer>
     {
         await server.AdminAsync("users", "create", "--login", "change-me@example.com", "--password", Password);
 
-        var update = await server.AdminAsync("users", "update", "change-me@example.com", "--first-name", "Grace", "--mobile-phone", "+15550199", "--json");
+        var update = await server.AdminAsync("users", "update", "change-me@example.com", "--first-name", "Grace", "--mobile-phone", "+15550100199", "--json");
         var setPassword = await CliProcess.RunAsync(server, ["admin", "users", "set-password", "change-me@example.com"], stdin: "the replacement passphrase\n");
 
         Assert.True(update.ExitCode == 0, update.ToString());
         var profile = JsonDocument.Parse(update.Stdout).RootElement.GetProperty("profile");
         Assert.Equal("Grace", profile.GetProperty("firstName").GetString());
-        Assert.Equal("+15550199", profile.GetProperty("mobilePhone").GetString());
+        Assert.Equal("+15550100199", profile.GetProperty("mobilePhone").GetString());
         Assert.True(setPassword.ExitCode == 0, setPassword.ToString());
         Assert.Contains("Password set for change-me@example.com", setPassword.Stdout, StringComparison.Ordinal);
         Assert.Equal(400, (await SignInAsync("change-me@example.com", Password)).Status);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
@@ -6,6 +7,7 @@ using DirectAuth.Server.Storage;
 using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Management;
 
@@ -25,7 +27,7 @@ public static class UserUpdate
 
     public static async Task<IResult> UpdateAsync(
         string id, HttpContext http, JsonBody body, DirectAuthDb db, PasswordHashing hashing, TimeProvider clock, AuditLog audit,
-        LockoutService lockout, ServerDirectory directory)
+        LockoutService lockout, ServerDirectory directory, IOptions<PhoneOptions> phone)
     {
         var ct = http.RequestAborted;
         var user = await UsersApi.FindAsync(db, id, ct);
@@ -46,6 +48,12 @@ public static class UserUpdate
         foreach (var field in new[] { "firstName", "lastName", "mobilePhone" })
             if (profile.TryGetValue(field, out var value) && value is { Length: > 100 })
                 return Validation.Failed(field, $"{field}: The field is too long (at most 100 characters)");
+        if (profile.TryGetValue("mobilePhone", out var mobile))
+        {
+            var (e164, phoneError) = UsersApi.MobilePhone(mobile, phone.Value.DefaultRegion);
+            if (phoneError is not null) return phoneError;
+            profile["mobilePhone"] = e164;
+        }
         if (password is not null && PasswordRules.Check(password, login) is { } weak)
             return Validation.Failed("password", "password: " + weak);
 

@@ -1,3 +1,4 @@
+using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
@@ -6,12 +7,21 @@ using DirectAuth.Server.Storage;
 using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Management;
 
 /// <summary>Okta Users API subset: create, get, list and search, partial update, lifecycle, delete.</summary>
 public static class UsersApi
 {
+    /// <summary>Profile <c>mobilePhone</c> in E.164 form (null when blank), or the validation error naming the field.</summary>
+    public static (string? Phone, IResult? Error) MobilePhone(string? value, string? defaultRegion)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return (null, null);
+        return PhoneNumber.Normalize(value, defaultRegion) is { } e164
+            ? (e164, null) : (null, Validation.Failed("mobilePhone", "mobilePhone: " + PhoneNumber.RuleFor(defaultRegion)));
+    }
+
     public static void MapUsersApi(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users");
@@ -30,7 +40,8 @@ public static class UsersApi
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext http, JsonBody body, DirectAuthDb db, PasswordHashing hashing, TimeProvider clock, AuditLog audit, ServerDirectory directory)
+        HttpContext http, JsonBody body, DirectAuthDb db, PasswordHashing hashing, TimeProvider clock, AuditLog audit, ServerDirectory directory,
+        IOptions<PhoneOptions> phone)
     {
         var (request, error) = await body.ReadAsync<UserRepresentation.CreateRequest>(http.Request);
         if (request is null) return error!;
@@ -41,6 +52,8 @@ public static class UsersApi
         if (profile!.Email is { Length: > 0 } email && (email.Length > 100 || !email.Contains('@', StringComparison.Ordinal)))
             return Validation.Failed("email", "email: Does not match required pattern");
         if (profile.MobilePhone is { Length: > 100 }) return Validation.Failed("mobilePhone", "mobilePhone: The field is too long");
+        var (mobilePhone, phoneError) = MobilePhone(profile.MobilePhone, phone.Value.DefaultRegion);
+        if (phoneError is not null) return phoneError;
 
         var password = request.Credentials?.Password?.Value;
         if (password is not null && PasswordRules.Check(password, login) is { } weak)
@@ -60,7 +73,7 @@ public static class UsersApi
             Email = Blank(profile.Email),
             FirstName = Blank(profile.FirstName),
             LastName = Blank(profile.LastName),
-            MobilePhone = Blank(profile.MobilePhone),
+            MobilePhone = mobilePhone,
             Status = !activate ? UserStatus.Staged : password is null ? UserStatus.Provisioned : UserStatus.Active,
             PasswordHash = password is null ? null : hashing.Hash(password),
             Created = now,

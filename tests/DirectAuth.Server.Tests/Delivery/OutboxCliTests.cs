@@ -92,7 +92,7 @@ public sealed class OutboxCliTests(KestrelServer server) : IClassFixture<Kestrel
 
         Assert.Equal(1, exit);
         Assert.Equal("", output);
-        Assert.StartsWith("Error: Api validation failed: phone — phone: Must be an E.164 phone number", errors, StringComparison.Ordinal);
+        Assert.StartsWith("Error: Api validation failed: phone — phone: Must be a phone number in international (E.164) format", errors, StringComparison.Ordinal);
         Assert.EndsWith("(E0000001, HTTP 400)\n", errors, StringComparison.Ordinal);
     }
 

@@ -7,7 +7,7 @@ public sealed class UserUpdateTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Update_SomeProfileFields_OnlyThoseChangeAndNullClears()
     {
-        var id = await server.CreateUserAsync("partial@example.com", mobilePhone: "+15550100");
+        var id = await server.CreateUserAsync("partial@example.com", mobilePhone: "+15550100123");
 
         var (status, body) = await server.SendAsync(HttpMethod.Post, $"/api/v1/users/{id}",
             new { profile = new Dictionary<string, string?> { ["firstName"] = "Ada", ["mobilePhone"] = null } });

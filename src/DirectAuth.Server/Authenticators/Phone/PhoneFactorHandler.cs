@@ -54,8 +54,8 @@ public abstract class PhoneFactorHandler(PhoneFactorServices s) : IFactorHandler
             return Validation.Failed("provider", $"provider: Must be OKTA for {FactorType} factors");
         var phone = body.TryGetProperty("profile", out var profile) && profile.ValueKind == JsonValueKind.Object
             && profile.TryGetProperty("phoneNumber", out var number) && number.ValueKind == JsonValueKind.String
-            ? PhoneNumber.Normalize(number.GetString()) : null;
-        if (phone is null) return Validation.Failed("factorEnrollRequest", "phoneNumber: " + PhoneNumber.Rule);
+            ? PhoneNumber.Normalize(number.GetString(), s.Options.Value.DefaultRegion) : null;
+        if (phone is null) return Validation.Failed("factorEnrollRequest", "phoneNumber: " + PhoneNumber.RuleFor(s.Options.Value.DefaultRegion));
 
         var user = request.User;
         var existing = await s.Db.Set<Factor>().Where(f => f.UserId == user.Id && f.FactorType == FactorType).ToListAsync(ct);

@@ -1,27 +1,43 @@
-using System.Text.RegularExpressions;
+using PhoneNumbers;
 
 namespace DirectAuth.Server.Authenticators.Phone;
 
 /// <summary>
-/// E.164 phone numbers: '+', a country code that does not start with 0, 8 to 15 digits in all.
-/// Spaces, dashes, dots and parentheses are accepted for readability (Okta's examples write
-/// <c>+1-555-415-1337</c>) and removed; anything else is refused.
+/// Phone numbers parsed with libphonenumber and kept in E.164 form (<c>+14155552671</c>). Spaces, dashes, dots and
+/// parentheses are accepted (Okta's examples write <c>+1-555-415-1337</c>). A number without '+' and country code
+/// is read in the default region (<c>Phone:DefaultRegion</c>); without one it is refused. The number must have a
+/// possible length for its country (numbering plan ranges are not checked: 555 numbers are fine); letters
+/// (vanity numbers, extensions) are refused.
 /// </summary>
-public static partial class PhoneNumber
+public static class PhoneNumber
 {
-    public const string Rule = "Must be an E.164 phone number: '+', the country code and the number, 8 to 15 digits (e.g. +14155552671)";
+    public const string Rule = "Must be a phone number in international (E.164) format: '+', the country code and the number (e.g. +14155552671)";
 
-    /// <summary>The number in canonical E.164 form (<c>+14155552671</c>), or null when it is not one.</summary>
-    public static string? Normalize(string? value)
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>The rule in an error message: with a default region, national numbers are also accepted.</summary>
+    public static string RuleFor(string? defaultRegion) => string.IsNullOrEmpty(defaultRegion)
+        ? Rule : $"Must be a phone number: international (E.164, +14155552671) or national in {defaultRegion.ToUpperInvariant()}";
+
+    /// <summary>The number in canonical E.164 form, or null when it is not a phone number.</summary>
+    public static string? Normalize(string? value, string? defaultRegion = null)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 40) return null;
-        var compact = Separators().Replace(value.Trim(), "");
-        return E164().IsMatch(compact) ? compact : null;
+        // Letters are refused: libphonenumber would read vanity numbers (1-800-FLOWERS) and extensions.
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 40 || value.Any(char.IsLetter)) return null;
+        if (value.Trim().LastIndexOf('+') > 0) return null; // one '+', in front ("++1..." would parse)
+        var region = string.IsNullOrEmpty(defaultRegion) ? null : defaultRegion.ToUpperInvariant();
+        try
+        {
+            var number = Util.Parse(value.Trim(), region);
+            if (number.HasExtension || Util.IsPossibleNumberWithReason(number) != PhoneNumberUtil.ValidationResult.IS_POSSIBLE) return null;
+            return Util.Format(number, PhoneNumberFormat.E164);
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
     }
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$")]
-    private static partial Regex E164();
-
-    [GeneratedRegex(@"[\s\-\.\(\)]")]
-    private static partial Regex Separators();
+    /// <summary>Whether libphonenumber knows the region code (ISO 3166 alpha-2, e.g. US, GB).</summary>
+    public static bool IsRegion(string region) => Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
 }

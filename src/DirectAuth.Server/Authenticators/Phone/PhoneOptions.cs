@@ -18,6 +18,11 @@ public sealed class PhoneOptions
     public int ResendSeconds { get; set; } = 30;
     /// <summary>At most this many texts and calls per phone number per hour (fixed window from the first one).</summary>
     public int MaxSendsPerHour { get; set; } = 10;
+    /// <summary>
+    /// Region (ISO 3166 code, e.g. <c>US</c>) of phone numbers written without '+' and country code, for factor numbers
+    /// and profile <c>mobilePhone</c>. Empty (the default): a number must start with '+' and its country code.
+    /// </summary>
+    public string? DefaultRegion { get; set; }
 }
 
 internal sealed class PhoneOptionsValidation : IValidateOptions<PhoneOptions>
@@ -29,6 +34,8 @@ internal sealed class PhoneOptionsValidation : IValidateOptions<PhoneOptions>
         if (o.MaxAttempts is < 1 or > 10) problems.Add("Phone:MaxAttempts must be between 1 and 10.");
         if (o.ResendSeconds is < 0 or > 3600) problems.Add("Phone:ResendSeconds must be between 0 and 3600.");
         if (o.MaxSendsPerHour is < 1 or > 1000) problems.Add("Phone:MaxSendsPerHour must be between 1 and 1000.");
+        if (!string.IsNullOrEmpty(o.DefaultRegion) && !PhoneNumber.IsRegion(o.DefaultRegion))
+            problems.Add($"Phone:DefaultRegion '{o.DefaultRegion}' is not a region code (ISO 3166 alpha-2, e.g. US, GB, DE).");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
