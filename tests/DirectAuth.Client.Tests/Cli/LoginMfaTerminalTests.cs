@@ -37,7 +37,8 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
         await terminal.WaitForAsync("Password:");
         terminal.Type(ServerFixture.DefaultPassword);
         terminal.Press("Enter");
-        var menu = await terminal.WaitForAsync("How do you want to verify?");
+        // The heading is drawn before the choices; wait for the choice itself, not the heading.
+        var menu = await terminal.WaitForAsync("> Code from my authenticator app");
         terminal.Press("Enter");
         await terminal.WaitForAsync("Code from your authenticator app:");
         terminal.Type(FreshCode(totp));

@@ -49,7 +49,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         await terminal.WaitForAsync("Password:");
         terminal.Type(ServerFixture.DefaultPassword);
         terminal.Press("Enter");
-        var menu = await terminal.WaitForAsync("How do you want to verify?");
+        var menu = await terminal.WaitForAllAsync("How do you want to verify?", "Text message (SMS)");
         terminal.Press("Down");
         await terminal.WaitForAsync("> Push to my authenticator app");
         terminal.Press("Enter");

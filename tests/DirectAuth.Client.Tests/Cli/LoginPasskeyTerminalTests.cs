@@ -59,7 +59,8 @@ public sealed class LoginPasskeyTerminalTests(LoopbackServerFixture fixture) : I
         await terminal.WaitForAsync("Password:");
         terminal.Type(ServerFixture.DefaultPassword);
         terminal.Press("Enter");
-        var menu = await terminal.WaitForAsync("How do you want to verify?");
+        // The heading is drawn before the choices; wait for the choice itself, not the heading.
+        var menu = await terminal.WaitForAsync("Passkey (this terminal's software passkey)");
         terminal.Press("Down", "Down", "Down", "Down", "Down");
         var chosen = await terminal.WaitForAsync("> Passkey (this terminal's software passkey)");
         terminal.Press("Enter");

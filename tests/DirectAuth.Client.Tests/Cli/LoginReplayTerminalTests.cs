@@ -27,7 +27,7 @@ public sealed class LoginReplayTerminalTests : ReplayTest
         await terminal.WaitForAsync("Password:");
         terminal.Type("correct horse");
         terminal.Press("Enter");
-        var menu = await terminal.WaitForAsync("How do you want to verify?");
+        var menu = await terminal.WaitForAllAsync("How do you want to verify?", "Code from my authenticator app", "Text message (SMS)", "Voice call");
         terminal.Press("Down");
         await terminal.WaitForAsync("> Push to my authenticator app");
         terminal.Press("Enter");

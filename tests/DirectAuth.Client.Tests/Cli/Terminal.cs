@@ -42,6 +42,14 @@ public sealed class Terminal : IDisposable
         }
     }
 
+    /// <summary>Waits until the screen shows every one of <paramref name="texts"/> (a menu's heading is drawn before its choices); returns it.</summary>
+    public async Task<string> WaitForAllAsync(params string[] texts)
+    {
+        var screen = "";
+        foreach (var text in texts) screen = await WaitForAsync(text);
+        return screen;
+    }
+
     /// <summary>Waits until the screen matches <paramref name="pattern"/>; returns the match.</summary>
     public async Task<System.Text.RegularExpressions.Match> WaitForMatchAsync(System.Text.RegularExpressions.Regex pattern, int seconds = 30)
     {
