@@ -1,5 +1,6 @@
 using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.Endpoints;
+using DirectAuth.Server.Health;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
@@ -15,6 +16,7 @@ if (demo) DemoSetup.ConfiguredPassword(); // a demo password the rules refuse st
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 builder.Configuration.AddEnvironmentVariables("DIRECTAUTH_");
 DirectAuth.Server.Observability.EscapingLoggerFactory.Install(builder.Services); // log injection: control characters escaped in every log line
+DirectAuth.Server.Observability.ConsoleLogFormat.AddConsoleLogFormat(builder.Services); // one line per event, or JSON
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.WebHost.ConfigureKestrel(k =>
@@ -37,6 +39,7 @@ builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
+builder.Services.AddDirectAuthHealth();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -75,6 +78,7 @@ app.MapRevokeEndpoint();
 app.MapAuthorizeEndpoint();
 app.MapOutOfBand();
 app.MapPasskeys();
+app.MapDirectAuthHealth();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();

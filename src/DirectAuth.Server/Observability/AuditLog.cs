@@ -58,8 +58,9 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             IpAddress = ip,
             Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details.ToDictionary(d => LogText.Escape(d.Key), d => LogText.Escape(d.Value))),
         });
-        logger.LogInformation("audit {EventType} {Outcome} {Reason} actor={Actor} client={Client}",
-            entry.EventType, entry.Outcome, entry.Reason, entry.ActorAlternateId ?? entry.ActorId, entry.ClientId);
+        // "-" for what an event does not have: a log line never says "(null)".
+        logger.LogInformation("audit {EventType} {Outcome} reason={Reason} actor={Actor} client={Client}",
+            entry.EventType, entry.Outcome, entry.Reason ?? "-", entry.ActorAlternateId ?? entry.ActorId ?? "-", entry.ClientId ?? "-");
     }
 
     // Values that came from a request (a client id from a Basic header, a login) are stored with their control

@@ -10,9 +10,9 @@ namespace DirectAuth.Server.Tests.OutOfBand;
 /// <summary>A test that needs PostgreSQL (several server processes on one database); skipped in the SQLite pass.</summary>
 public sealed class PostgresFactAttribute : FactAttribute
 {
-    public PostgresFactAttribute()
+    public PostgresFactAttribute(string why = "several server instances share one database")
     {
-        if (!TestDatabase.IsPostgres) Skip = "Needs PostgreSQL (DIRECTAUTH_TEST_DB=postgres): several server instances share one database.";
+        if (!TestDatabase.IsPostgres) Skip = $"Needs PostgreSQL (DIRECTAUTH_TEST_DB=postgres): {why}.";
     }
 }
 

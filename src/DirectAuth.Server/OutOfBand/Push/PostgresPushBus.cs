@@ -19,6 +19,9 @@ public sealed class PostgresPushBus(StorageSettings storage, PushHub hub, ILogge
     private NpgsqlConnection? _listener;
     private Task? _loop;
 
+    /// <summary>True on SQLite (no bus), and on PostgreSQL while the listening connection is open (readiness).</summary>
+    public bool Listening => _dataSource is null || _listener is { State: System.Data.ConnectionState.Open };
+
     public async Task PublishAsync(PushSignal signal, CancellationToken ct)
     {
         await using var command = _dataSource!.CreateCommand("SELECT pg_notify(@channel, @payload)");

@@ -78,8 +78,13 @@ public sealed class RunningProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
     }
 
+    private bool _disposed;
+
+    /// <summary>Kills the process and waits for it; a second call does nothing (a test may stop a server its <c>await using</c> disposes again).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         Kill();
         try { await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token); } catch (OperationCanceledException) { }
         _process.Dispose();
