@@ -49,6 +49,8 @@ public static class AdminCommand
         admin.Subcommands.Add(PoliciesCommand.Create());
         admin.Subcommands.Add(GroupsCommand.Create());
         admin.Subcommands.Add(OutboxCommand.Create());
+        admin.Subcommands.Add(BackupCommand.Create());
+        admin.Subcommands.Add(RestoreCommand.Create());
         return admin;
     }
 }

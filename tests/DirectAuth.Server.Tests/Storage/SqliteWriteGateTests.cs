@@ -10,12 +10,12 @@ namespace DirectAuth.Server.Tests.Storage;
 /// write gate back: otherwise every later writer of the process waits for it (the stall of issue 18 item 0).
 /// Each case ends by checking the gate is free and that another write goes through at once.
 /// </summary>
-/// <summary>A test of the SQLite write gate itself; skipped in the PostgreSQL pass.</summary>
+/// <summary>A test of SQLite itself (the write gate, the backup of its file); skipped in the PostgreSQL pass.</summary>
 public sealed class SqliteFactAttribute : FactAttribute
 {
-    public SqliteFactAttribute()
+    public SqliteFactAttribute(string what = "the SQLite write gate")
     {
-        if (TestDatabase.IsPostgres) Skip = "Tests the SQLite write gate (DIRECTAUTH_TEST_DB=sqlite).";
+        if (TestDatabase.IsPostgres) Skip = $"Tests {what} (DIRECTAUTH_TEST_DB=sqlite).";
     }
 }
 
