@@ -40,6 +40,7 @@ builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
 builder.Services.AddDirectAuthHealth();
+var behindProxy = ProxySetup.Configure(builder.Services, builder.Configuration);
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -66,6 +67,7 @@ catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperatio
     throw new StartupFailedException([$"The database cannot be opened or upgraded: {e.GetBaseException().Message}"], StartupFailedException.StorageExitCode, e);
 }
 
+if (behindProxy) app.UseForwardedHeaders(); // first: the address and scheme every later part sees
 app.UseMiddleware<WireConventionsMiddleware>();
 app.UseDirectAuthRateLimits();
 
