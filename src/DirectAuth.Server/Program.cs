@@ -7,6 +7,7 @@ using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Passkeys;
+using DirectAuth.Server.MyAccount;
 using Microsoft.Extensions.Options;
 
 StartupFailedException.ExitCleanlyWhenUnhandled();
@@ -37,6 +38,7 @@ builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
+builder.Services.AddMyAccount();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -83,6 +85,7 @@ admin.MapAuthorizationServersApi();
 admin.MapLogsApi();
 app.MapDirectAuthMfa(admin);
 admin.MapPhoneApis();
+app.MapMyAccount(admin);
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 app.MapManagementOpenApi();
 
