@@ -5,6 +5,10 @@ public static class Parameters
 {
 #pragma warning disable CS1591 // the names are their own documentation
     public const string GrantType = "grant_type";
+    /// <summary>OIDC Core 3.1.2.1: requested authentication context class references, space separated, in order of preference.</summary>
+    public const string AcrValues = "acr_values";
+    /// <summary>OIDC Core 3.1.2.1: the longest age, in seconds, of the sign-in the tokens may carry.</summary>
+    public const string MaxAge = "max_age";
     public const string ClientId = "client_id";
     public const string ClientSecret = "client_secret";
     public const string ClientAssertion = "client_assertion";

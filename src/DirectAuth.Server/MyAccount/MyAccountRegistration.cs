@@ -17,6 +17,7 @@ public static class MyAccountRegistration
         services.AddScoped<MyAccountAudit>();
         services.AddScoped<LastFactorRule>();
         services.AddScoped<FactorChangeNotifier>();
+        services.AddScoped<SelfServiceFactors>();
         return services;
     }
 
@@ -25,6 +26,7 @@ public static class MyAccountRegistration
     {
         var api = app.MapGroup(MyAccountFactorLinks.BasePath).WithTags("MyAccount (self-service)").AddEndpointFilter<OktaVersionFilter>();
         api.MapMyAccountFactors();
+        api.MapMyAccountPhones();
         api.MapMyAccountRecoveryCodes();
         api.MapMyAccountPassword();
         admin.MapAppScopeGrants();

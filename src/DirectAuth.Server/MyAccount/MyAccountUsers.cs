@@ -1,4 +1,3 @@
-using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
@@ -26,11 +25,4 @@ public sealed class MyAccountUsers(DirectAuthDb db, MyAccountAudit audit)
         }
         return (caller, user, null);
     }
-
-    public Task<Factor?> FactorAsync(string userId, string factorId, CancellationToken ct) =>
-        db.Set<Factor>().AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.Id == factorId, ct);
-
-    /// <summary>The factor, tracked, for a handler that changes it.</summary>
-    public Task<Factor?> TrackedFactorAsync(string userId, string factorId, CancellationToken ct) =>
-        db.Set<Factor>().FirstOrDefaultAsync(f => f.UserId == userId && f.Id == factorId, ct);
 }
