@@ -32,24 +32,37 @@ public sealed class SelfServiceFactors(
         return result;
     }
 
-    /// <summary>Activates a pending factor; a lost race with another activation is <see cref="AlreadyActive"/>.</summary>
+    /// <summary>
+    /// Activates a pending factor. Activations of one factor take turns: each runs in a transaction that first claims the
+    /// factor's row (an UPDATE that holds its lock, on PostgreSQL and SQLite alike) and then sees whether it is still
+    /// pending, so of two racing activations one wins and the other is <see cref="AlreadyActive"/>, never "wrong code"
+    /// because the winner used the code first. The user is told after the commit.
+    /// </summary>
     public async Task<IResult> ActivateAsync(HttpContext http, MyAccountCaller caller, User user, string factorId, JsonElement body, string origin)
     {
-        var factor = await db.Set<Factor>().FirstOrDefaultAsync(f => f.UserId == caller.UserId && f.Id == factorId, http.RequestAborted);
-        var handler = factor is null ? null : HandlerFor(factor.FactorType);
-        if (factor is null || handler is null) return NotFound(factorId);
-        if (factor.Status != FactorStatus.PendingActivation) return AlreadyActive;
-
-        var result = await handler.ActivateAsync(factor, user, body, origin, http.RequestAborted);
-        var now = await FindAsync(caller.UserId, factorId, http.RequestAborted);
-        if (result is not JsonBodyResult { Status: 200 })
-            // Two activations raced and the other won: say so, not "wrong code".
-            return now is { Status: FactorStatus.Active } ? AlreadyActive : result;
-        if (now is { Status: FactorStatus.Active })
+        var ct = http.RequestAborted;
+        IResult result;
+        Factor? activated = null;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await audit.FactorAsync(EventTypes.SelfFactorActivated, "User activated a factor", caller, user, now, http.RequestAborted);
-            await notifier.NotifyAsync(user, caller.ClientId, now, added: true, http.RequestAborted);
+            var claimed = await db.Set<Factor>().Where(f => f.UserId == caller.UserId && f.Id == factorId)
+                .ExecuteUpdateAsync(u => u.SetProperty(f => f.LastUpdated, f => f.LastUpdated), ct);
+            var factor = claimed == 0 ? null : await db.Set<Factor>().FirstOrDefaultAsync(f => f.UserId == caller.UserId && f.Id == factorId, ct);
+            var handler = factor is null ? null : HandlerFor(factor.FactorType);
+            if (factor is null || handler is null) return NotFound(factorId);
+            if (factor.Status != FactorStatus.PendingActivation) return AlreadyActive;
+
+            result = await handler.ActivateAsync(factor, user, body, origin, ct);
+            if (result is JsonBodyResult { Status: 200 })
+            {
+                activated = await FindAsync(caller.UserId, factorId, ct);
+                if (activated is { Status: FactorStatus.Active })
+                    await audit.FactorAsync(EventTypes.SelfFactorActivated, "User activated a factor", caller, user, activated, ct);
+            }
+            // Committed also on failure: a wrong code's booked attempt must stay booked.
+            await tx.CommitAsync(CancellationToken.None);
         }
+        if (activated is { Status: FactorStatus.Active }) await notifier.NotifyAsync(user, caller.ClientId, activated, added: true, ct);
         return result;
     }
 
