@@ -25,6 +25,15 @@ public sealed class DirectAuthClientOptions
     public string Scope { get; init; } = "openid profile offline_access";
 
     /// <summary>
+    /// <c>acr_values</c> sent with every sign-in, e.g. <c>urn:okta:loa:2fa:any</c> to require a second factor whatever the
+    /// policy says (what an RFC 9470 step-up refusal asks for, <see cref="MyAccount.MyAccountException.AcrValues"/>). Null: none.
+    /// </summary>
+    public string? AcrValues { get; init; }
+
+    /// <summary><c>max_age</c> (seconds) sent with every sign-in (<see cref="MyAccount.MyAccountException.MaxAge"/>). Null: none.</summary>
+    public int? MaxAge { get; init; }
+
+    /// <summary>
     /// The second factors this app can walk a user through after <c>mfa_required</c>. The SDK offers the user
     /// only those the server's discovery document also supports, and tells the server (in
     /// <c>grant_types_supported</c>) which grants it can continue with, so a policy it cannot satisfy is refused up front.

@@ -8,6 +8,7 @@ using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Passkeys;
+using DirectAuth.Server.MyAccount;
 using Microsoft.Extensions.Options;
 
 StartupFailedException.ExitCleanlyWhenUnhandled();
@@ -39,6 +40,7 @@ builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
+builder.Services.AddMyAccount();
 builder.Services.AddDirectAuthHealth();
 var behindProxy = ProxySetup.Configure(builder.Services, builder.Configuration);
 
@@ -89,6 +91,7 @@ admin.MapAuthorizationServersApi();
 admin.MapLogsApi();
 app.MapDirectAuthMfa(admin);
 admin.MapPhoneApis();
+app.MapMyAccount(admin);
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 app.MapManagementOpenApi();
 

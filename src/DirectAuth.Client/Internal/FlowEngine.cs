@@ -210,6 +210,8 @@ internal sealed class FlowEngine(WireClient wire, MetadataCache metadata, IdToke
         form.AddRange(parameters.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2)));
         form.Add(new(Parameters.Scope, options.Scope));
         form.Add(new(Parameters.GrantTypesSupported, GrantTypesSupported(md, grantType)));
+        if (options.AcrValues is not null) form.Add(new(Parameters.AcrValues, options.AcrValues));
+        if (options.MaxAge is { } maxAge) form.Add(new(Parameters.MaxAge, maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return wire.PostFormAsync(md.TokenEndpoint, form, ct);
     }
 
