@@ -36,12 +36,13 @@ public sealed class LoginUi
 
     public string AskSecret(string label) => _console.Prompt(new TextPrompt<string>($"[bold]{Require(label)}[/]:").Secret());
 
-    public string AskCode(Factor factor, bool allowEmpty = false)
+    /// <param name="destination">SMS or voice: the masked number the code went to, when the server said (<see cref="CodeNeeded.Destination"/>).</param>
+    public string AskCode(Factor factor, bool allowEmpty = false, string? destination = null)
     {
         var label = factor switch
         {
-            Factor.Sms => "Code from the text message",
-            Factor.Voice => "Code from the phone call",
+            Factor.Sms => "Code from the text message" + (destination is null ? "" : $" sent to {Markup.Escape(destination)}"),
+            Factor.Voice => "Code from the phone call" + (destination is null ? "" : $" to {Markup.Escape(destination)}"),
             Factor.RecoveryCode => "Recovery code",
             _ => "Code from your authenticator app",
         };
@@ -68,12 +69,15 @@ public sealed class LoginUi
         + (error.Description.Contains("try again", StringComparison.OrdinalIgnoreCase) ? "" : " Try again."));
 
     /// <summary>
-    /// Where an SMS or voice code went. The SDK's step carries no phone number (the server's challenge answer has
-    /// none), so this names the channel; pressing Enter on an empty prompt sends a new code.
+    /// Where an SMS or voice code went: the masked number when the server names it (DirectAuth does, Okta does not),
+    /// else the channel; pressing Enter on an empty prompt sends a new code.
     /// </summary>
-    public void ShowCodeSent(Factor factor, bool canResend) => Say(
-        (factor == Factor.Voice ? "Calling your phone (voice) with a code." : "A code was sent to your phone (sms).")
-        + (canResend ? " [grey]Press Enter without a code to get a new one.[/]" : ""));
+    public void ShowCodeSent(Factor factor, bool canResend, string? destination = null)
+    {
+        var phone = destination is null ? "your phone" : $"[bold]{Markup.Escape(destination)}[/]";
+        Say((factor == Factor.Voice ? $"Calling {phone} (voice) with a code." : $"A code was sent to {phone} (sms).")
+            + (canResend ? " [grey]Press Enter without a code to get a new one.[/]" : ""));
+    }
 
     public void ShowResendRefused(DirectAuthError error) => Say(error.RetryAfter is { } at
         ? $"[yellow]A new code can be sent after {at.ToLocalTime():HH:mm:ss}.[/] Type the code you have, or press Enter again then."
