@@ -38,7 +38,7 @@ public static class SecondFactorExamples
         if (step is MfaRequired mfa)
             step = await mfa.ChooseAsync(Factor.Sms, ct);       // or Factor.Voice: the server texts or calls
         if (step is CodeNeeded code)
-            step = await code.SubmitCodeAsync(Prompt.Ask("Code from the text message"), ct);   // sent as binding_code
+            step = await code.SubmitCodeAsync(Prompt.Ask($"Code from the text message sent to {code.Destination ?? "your phone"}"), ct);   // sent as binding_code
         return (step as SignInSuccess)?.Tokens;
     }
     // </snippet:mfa-sms>

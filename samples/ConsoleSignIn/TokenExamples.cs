@@ -25,7 +25,8 @@ public static class TokenExamples
     {
         DirectAuthErrorKind.InvalidCredentials => "Wrong username or password.",
         DirectAuthErrorKind.InvalidCode => "That code is not right. Try again.",        // the CodeNeeded step can be reused
-        DirectAuthErrorKind.Denied => "The sign-in was denied on your phone.",          // or the wrong number was picked
+        DirectAuthErrorKind.Denied when failed.Error.WrongNumber => "You tapped a different number than the one shown. Try again.",
+        DirectAuthErrorKind.Denied => "The sign-in was denied on your phone.",
         DirectAuthErrorKind.Expired => "That took too long. Please start again.",       // 403 access_denied, or expires_in passed
         DirectAuthErrorKind.FactorUnavailable => "That method is not set up for you. Choose another.",
         DirectAuthErrorKind.RateLimited => $"Too many attempts. Try again after {failed.Error.RetryAfter:t}.",

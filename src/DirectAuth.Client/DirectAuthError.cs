@@ -55,6 +55,13 @@ public sealed record DirectAuthError(DirectAuthErrorKind Kind, string? Code, str
     /// <summary>For <see cref="DirectAuthErrorKind.RateLimited"/>: when the limit resets (from <c>X-Rate-Limit-Reset</c>).</summary>
     public DateTimeOffset? RetryAfter { get; init; }
 
+    /// <summary>
+    /// For <see cref="DirectAuthErrorKind.Denied"/>: the user picked a number other than <see cref="Waiting.BindingCode"/>
+    /// in the authenticator app (DirectAuth says so in <c>error_description</c>; Okta's answer does not tell, so
+    /// false there). A new sign-in shows a new number.
+    /// </summary>
+    public bool WrongNumber { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => Code is null ? $"{Kind}: {Description}" : $"{Kind} ({Code}): {Description}";
 }

@@ -32,3 +32,17 @@ public static class Errors
     /// <summary>The server cannot serve the request right now.</summary>
     public const string ServerError = "server_error";
 }
+
+/// <summary>
+/// <c>error_description</c> texts DirectAuth words one way, so that a client can tell these cases apart from others
+/// with the same <c>error</c> code. Okta words its own differently.
+/// </summary>
+public static class ErrorDescriptions
+{
+    /// <summary>
+    /// <c>400 access_denied</c> from polling a push with number challenge: the user picked (or typed) a number other
+    /// than the <c>binding_code</c> the client showed. A plain denial keeps Okta's wording.
+    /// </summary>
+    public const string WrongNumber =
+        "The number picked on the authenticator is not the one the app showed, so the push was denied. Start the sign-in again and pick the number shown.";
+}

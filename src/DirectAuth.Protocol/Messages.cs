@@ -56,6 +56,9 @@ public sealed record ChallengeResponse
     /// <summary>Seconds between polls.</summary>
     [JsonPropertyName("interval"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Interval { get; init; }
+    /// <inheritdoc cref="OobAuthenticateResponse.Destination"/>
+    [JsonPropertyName(Parameters.Destination), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Destination { get; init; }
 }
 
 /// <summary>The answer of <c>/primary-authenticate</c> (and <c>/oob-authenticate</c>).</summary>
@@ -74,6 +77,12 @@ public sealed record OobAuthenticateResponse
     /// <summary>The number the client shows for <c>transfer</c>.</summary>
     [JsonPropertyName("binding_code"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? BindingCode { get; init; }
+    /// <summary>
+    /// SMS and voice: where the code went, masked (<c>+1 ••• ••• 0123</c>). A DirectAuth extension, not in Okta's
+    /// answers (its SDKs ignore unknown fields); absent when the server is configured not to show it.
+    /// </summary>
+    [JsonPropertyName(Parameters.Destination), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Destination { get; init; }
 }
 
 /// <summary>An Okta API error body, used for every 5xx and for management API errors.</summary>

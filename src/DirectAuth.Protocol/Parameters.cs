@@ -22,6 +22,8 @@ public static class Parameters
     public const string OobCode = "oob_code";
     public const string BindingCode = "binding_code";
     public const string BindingMethod = "binding_method";
+    /// <summary>SMS and voice challenge answers: the masked number the code went to (a DirectAuth extension).</summary>
+    public const string Destination = "destination";
     public const string MfaToken = "mfa_token";
     public const string RecoveryCode = "recovery_code";
     public const string ChallengeTypesSupported = "challenge_types_supported";

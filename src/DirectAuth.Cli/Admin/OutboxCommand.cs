@@ -12,7 +12,7 @@ public static class OutboxCommand
 {
     public static Command Create()
     {
-        var phone = new Option<string?>("--phone") { Description = "Only messages to this number (E.164, e.g. +14155552671)" };
+        var phone = new Option<string?>("--phone") { Description = "Only messages to this number (E.164, e.g. +14155552671, or national in the server's Phone:DefaultRegion)" };
         var limit = new Option<int>("--limit") { Description = "How many messages, newest first (1-100)", DefaultValueFactory = _ => 20 };
         var codeOnly = new Option<bool>("--code") { Description = "Print only the code of the newest message" };
         var command = new Command("outbox", "Show the texts and calls the outbox delivery provider stored (what the phone would have received).")

@@ -40,8 +40,8 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
                     break;
                 case CodeNeeded needed:
                     var resend = needed.Factor is Factor.Sms or Factor.Voice && ui.CanPrompt ? _resend : null;
-                    if (needed.Factor is Factor.Sms or Factor.Voice) ui.ShowCodeSent(needed.Factor, resend is not null && _otpFromFlag is null);
-                    step = await WithRetriesAsync(needed.Factor, code => needed.SubmitCodeAsync(code, ct), ct, resend);
+                    if (needed.Factor is Factor.Sms or Factor.Voice) ui.ShowCodeSent(needed.Factor, resend is not null && _otpFromFlag is null, needed.Destination);
+                    step = await WithRetriesAsync(needed.Factor, code => needed.SubmitCodeAsync(code, ct), ct, resend, needed.Destination);
                     break;
                 case PasskeyNeeded passkey:
                     step = await AnswerPasskeyAsync(passkey, ct);
@@ -111,21 +111,22 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
 
     // A mistyped code is asked again (up to three tries) when there is a person to ask; a code from --otp is tried once.
     // With resend (SMS, voice), an empty answer asks the server for a new code; its send limit may refuse for a while.
-    private async Task<SignInStep> WithRetriesAsync(Factor factor, Func<string, Task<SignInStep>> submit, CancellationToken ct, Func<Task<SignInStep>>? resend = null)
+    private async Task<SignInStep> WithRetriesAsync(
+        Factor factor, Func<string, Task<SignInStep>> submit, CancellationToken ct, Func<Task<SignInStep>>? resend = null, string? destination = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             var fromFlag = _otpFromFlag;
             _otpFromFlag = null;
-            var code = fromFlag ?? ui.AskCode(factor, allowEmpty: resend is not null);
+            var code = fromFlag ?? ui.AskCode(factor, allowEmpty: resend is not null, destination);
             if (fromFlag is null && resend is not null && code.Trim().Length == 0)
             {
                 attempt--;
                 var again = await ui.WhileBusyAsync("Sending a new code…", resend);
                 if (again is SignInFailed { Kind: DirectAuthErrorKind.RateLimited } refused) { ui.ShowResendRefused(refused.Error); continue; }
                 if (again is not CodeNeeded fresh) return again;
-                ui.ShowCodeSent(fresh.Factor, true);
-                submit = next => fresh.SubmitCodeAsync(next, ct);
+                ui.ShowCodeSent(fresh.Factor, true, fresh.Destination);
+                (submit, destination) = (next => fresh.SubmitCodeAsync(next, ct), fresh.Destination);
                 continue;
             }
             var result = await ui.WhileBusyAsync("Checking the code…", () => submit(code));

@@ -36,12 +36,13 @@ public sealed class LoginUi
 
     public string AskSecret(string label) => _console.Prompt(new TextPrompt<string>($"[bold]{Require(label)}[/]:").Secret());
 
-    public string AskCode(Factor factor, bool allowEmpty = false)
+    /// <param name="destination">SMS or voice: the masked number the code went to, when the server said (<see cref="CodeNeeded.Destination"/>).</param>
+    public string AskCode(Factor factor, bool allowEmpty = false, string? destination = null)
     {
         var label = factor switch
         {
-            Factor.Sms => "Code from the text message",
-            Factor.Voice => "Code from the phone call",
+            Factor.Sms => "Code from the text message" + (destination is null ? "" : $" sent to {Markup.Escape(destination)}"),
+            Factor.Voice => "Code from the phone call" + (destination is null ? "" : $" to {Markup.Escape(destination)}"),
             Factor.RecoveryCode => "Recovery code",
             _ => "Code from your authenticator app",
         };
@@ -68,12 +69,15 @@ public sealed class LoginUi
         + (error.Description.Contains("try again", StringComparison.OrdinalIgnoreCase) ? "" : " Try again."));
 
     /// <summary>
-    /// Where an SMS or voice code went. The SDK's step carries no phone number (the server's challenge answer has
-    /// none), so this names the channel; pressing Enter on an empty prompt sends a new code.
+    /// Where an SMS or voice code went: the masked number when the server names it (DirectAuth does, Okta does not),
+    /// else the channel; pressing Enter on an empty prompt sends a new code.
     /// </summary>
-    public void ShowCodeSent(Factor factor, bool canResend) => Say(
-        (factor == Factor.Voice ? "Calling your phone (voice) with a code." : "A code was sent to your phone (sms).")
-        + (canResend ? " [grey]Press Enter without a code to get a new one.[/]" : ""));
+    public void ShowCodeSent(Factor factor, bool canResend, string? destination = null)
+    {
+        var phone = destination is null ? "your phone" : $"[bold]{Markup.Escape(destination)}[/]";
+        Say((factor == Factor.Voice ? $"Calling {phone} (voice) with a code." : $"A code was sent to {phone} (sms).")
+            + (canResend ? " [grey]Press Enter without a code to get a new one.[/]" : ""));
+    }
 
     public void ShowResendRefused(DirectAuthError error) => Say(error.RetryAfter is { } at
         ? $"[yellow]A new code can be sent after {at.ToLocalTime():HH:mm:ss}.[/] Type the code you have, or press Enter again then."
@@ -159,7 +163,7 @@ public sealed class LoginUi
                 : $"[red]Sign-out failed:[/] {Markup.Escape(signOut.Error.Description)}");
     }
 
-    /// <param name="shownNumber">For a push with number challenge, the number that was shown: a denial may mean another was picked.</param>
+    /// <param name="shownNumber">For a push with number challenge, the number that was shown, to name it after a wrong number.</param>
     public void ShowFailure(DirectAuthError error, int exitCode, string? shownNumber = null)
     {
         if (_json)
@@ -172,6 +176,7 @@ public sealed class LoginUi
                     ["kind"] = error.Kind.ToString(), ["code"] = error.Code, ["description"] = error.Description,
                     ["status_code"] = error.StatusCode, ["error_id"] = error.ErrorId,
                     ["retry_after"] = error.RetryAfter?.ToString("O", CultureInfo.InvariantCulture),
+                    ["wrong_number"] = error.WrongNumber,
                 },
             }.ToJsonString());
             return;
@@ -180,6 +185,7 @@ public sealed class LoginUi
         {
             DirectAuthErrorKind.InvalidCredentials => "Wrong username or password",
             DirectAuthErrorKind.InvalidCode => "Wrong code",
+            DirectAuthErrorKind.Denied when error.WrongNumber => "Wrong number",
             DirectAuthErrorKind.Denied when shownNumber is not null => "Sign-in denied on your phone",
             DirectAuthErrorKind.Denied => "Sign-in denied",
             DirectAuthErrorKind.Expired => "Sign-in expired",
@@ -188,10 +194,12 @@ public sealed class LoginUi
         };
         // A 429 says when the limit resets (X-Rate-Limit-Reset): a person wants to know how long to wait.
         var retry = error.RetryAfter is { } at ? $" Try again after {at.ToLocalTime():HH:mm:ss}." : "";
-        // The server answers a wrong number like any denial (access_denied); the number shown is the one to pick.
-        if (error.Kind == DirectAuthErrorKind.Denied && shownNumber is not null)
-            retry += $" If you picked a number, it was not the one shown ({shownNumber}): sign in again and pick {shownNumber}.";
-        _console.MarkupLine($"[bold red]✗ {headline}[/]: {Markup.Escape(error.Description + retry)}"
+        // DirectAuth words a wrong number apart (still access_denied): say it to the person, who tapped it. A new
+        // sign-in shows a new number.
+        var said = error.WrongNumber
+            ? $"You tapped a different number than the one shown{(shownNumber is null ? "" : $" ({shownNumber})")}; try again: sign in again and tap the number it shows."
+            : error.Description;
+        _console.MarkupLine($"[bold red]✗ {headline}[/]: {Markup.Escape(said + retry)}"
             + (error.Code is null ? "" : $" [grey]({Markup.Escape(error.Code)}{(error.ErrorId is null ? "" : ", " + Markup.Escape(error.ErrorId))})[/]"));
     }
 

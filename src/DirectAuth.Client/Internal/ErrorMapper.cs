@@ -52,7 +52,11 @@ internal static class ErrorMapper
             Errors.ServerError or "temporarily_unavailable" => DirectAuthErrorKind.ServerError,
             _ => DirectAuthErrorKind.Other,
         };
-        return new DirectAuthError(kind, error, description) { StatusCode = status };
+        return new DirectAuthError(kind, error, description)
+        {
+            StatusCode = status,
+            WrongNumber = kind == DirectAuthErrorKind.Denied && description == ErrorDescriptions.WrongNumber,
+        };
     }
 
     public static DirectAuthError Malformed(string what) =>

@@ -183,7 +183,7 @@ internal sealed class FlowEngine(WireClient wire, MetadataCache metadata, IdToke
     {
         if (tx is null) return new SignInFailed(ErrorMapper.Malformed($"The {endpoint} answer has no oob_code."));
         if (tx.BindingMethod == BindingMethods.Prompt)
-            return new CodeNeeded(tx.Factor, tx.ExpiresAt, (code, ct) => SubmitBindingCodeAsync(md, tx, code, ct));
+            return new CodeNeeded(tx.Factor, tx.ExpiresAt, (code, ct) => SubmitBindingCodeAsync(md, tx, code, ct)) { Destination = tx.Destination };
         return new Waiting(this, tx);
     }
 

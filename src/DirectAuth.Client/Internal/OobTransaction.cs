@@ -26,9 +26,17 @@ internal sealed record OobTransaction(
         var expiresIn = Math.Clamp(response.Integer("expires_in") ?? DefaultExpiresIn, 1, 3600);
         var interval = Math.Clamp(response.Integer("interval") ?? DefaultInterval, 1, 600);
         var bindingCode = response.String(Parameters.BindingCode);
+        var destination = response.String(Parameters.Destination);
         return new OobTransaction(oobCode, mfaToken, factor, bindingMethod, string.IsNullOrEmpty(bindingCode) ? null : bindingCode,
-            now.AddSeconds(expiresIn), TimeSpan.FromSeconds(interval));
+            now.AddSeconds(expiresIn), TimeSpan.FromSeconds(interval))
+        {
+            // Shown to the user as it is: bounded, and without control characters a server could slip in.
+            Destination = destination is { Length: > 0 and <= 64 } && !destination.Any(char.IsControl) ? destination : null,
+        };
     }
+
+    /// <summary>SMS and voice: where the code went, masked (<c>destination</c>, DirectAuth only).</summary>
+    public string? Destination { get; init; }
 
     public string GrantType => MfaToken is null ? GrantTypes.Oob : GrantTypes.MfaOob;
 }

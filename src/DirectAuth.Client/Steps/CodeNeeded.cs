@@ -22,6 +22,13 @@ public sealed class CodeNeeded : SignInStep
     /// <summary>For a code sent by SMS or voice: when it stops working (by the client's clock).</summary>
     public DateTimeOffset? ExpiresAt { get; }
 
+    /// <summary>
+    /// For a code sent by SMS or voice: where it went, masked as the server shows it (<c>+1 ••• ••• 0123</c>), to tell
+    /// the user which phone to look at. DirectAuth sends it (<c>destination</c> in the challenge answer); Okta does
+    /// not, and a DirectAuth server configured with <c>Phone:ShowDestination=false</c> does not: then null.
+    /// </summary>
+    public string? Destination { get; internal init; }
+
     /// <summary>Sends the code the user typed (spaces are ignored; recovery codes are sent as typed, trimmed).</summary>
     public Task<SignInStep> SubmitCodeAsync(string code, CancellationToken cancellationToken = default)
     {

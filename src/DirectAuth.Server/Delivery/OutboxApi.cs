@@ -18,7 +18,7 @@ public static class OutboxApi
 
     public static void MapOutboxApi(this RouteGroupBuilder api) => api.MapGet("/outbox", ListAsync);
 
-    private static async Task<IResult> ListAsync(HttpContext http, DirectAuthDb db, IOptions<DeliveryOptions> options)
+    private static async Task<IResult> ListAsync(HttpContext http, DirectAuthDb db, IOptions<DeliveryOptions> options, IOptions<PhoneOptions> phoneOptions)
     {
         if (options.Value.Provider != DeliveryProviders.Outbox)
             return new OktaErrorResult(404, OktaErrors.Create("E0000007", "Not found: Resource not found: outbox",
@@ -34,8 +34,10 @@ public static class OutboxApi
         var messages = db.Set<OutboxMessage>().AsNoTracking();
         if (query["phone"].Count == 1)
         {
-            if (PhoneNumber.Normalize(query["phone"]) is not { } phone)
-                return Validation.Failed("phone", "phone: " + PhoneNumber.Rule);
+            // Read as factor numbers are: a national number in Phone:DefaultRegion finds what was sent to its E.164 form.
+            var region = phoneOptions.Value.DefaultRegion;
+            if (PhoneNumber.Normalize(query["phone"], region) is not { } phone)
+                return Validation.Failed("phone", "phone: " + PhoneNumber.RuleFor(region));
             messages = messages.Where(m => m.Recipient == phone);
         }
         var rows = await messages.OrderByDescending(m => m.Created).ThenByDescending(m => m.Id).Take(limit).ToListAsync(http.RequestAborted);

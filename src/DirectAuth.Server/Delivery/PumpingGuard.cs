@@ -14,9 +14,13 @@ namespace DirectAuth.Server.Delivery;
 /// A decoy (a sign-in for a login without such a phone) has no number: it is counted per address like a
 /// real sign-in and refused while the daily cap is reached, but does not use the daily cap up (it counts under
 /// <c>prefix:decoy</c> and <c>day:decoys</c> instead, which nothing caps: the same writes, so the same time).
+/// Countries and prefixes are read from the number in E.164 form, parsed as factor numbers are (a national
+/// number in <c>Phone:DefaultRegion</c>): the same phone written two ways shares its prefix counter, and a
+/// number whose country cannot be told is refused while the allowed countries are limited.
 /// </summary>
 public sealed class PumpingGuard(
-    PhoneSendLimiter limiter, AuditLog audit, IHttpContextAccessor http, TimeProvider clock, IOptions<DeliveryOptions> options, ILogger<PumpingGuard> logger)
+    PhoneSendLimiter limiter, AuditLog audit, IHttpContextAccessor http, TimeProvider clock, IOptions<DeliveryOptions> options,
+    IOptions<PhoneOptions> phoneOptions, ILogger<PumpingGuard> logger)
 {
     public const string DailyKey = PhoneSendLimiter.DailyPrefix + "sends";
     private const string DecoyPrefixKey = "prefix:decoy";
@@ -29,8 +33,10 @@ public sealed class PumpingGuard(
     {
         var codes = options.Value.CountryCodes();
         if (phone.Length == 0 || codes.Count == 0) return null;
-        var digits = phone.TrimStart('+');
-        return codes.Any(c => digits.StartsWith(c, StringComparison.Ordinal)) ? null : new SendPermit(SendRefusal.CountryNotAllowed, clock.GetUtcNow(), 0);
+        // Country calling codes are prefix-free, so the E.164 digits start with exactly one of them.
+        var digits = Digits(phone);
+        return digits is not null && codes.Any(c => digits.StartsWith(c, StringComparison.Ordinal))
+            ? null : new SendPermit(SendRefusal.CountryNotAllowed, clock.GetUtcNow(), 0);
     }
 
     /// <summary>Counts the send under the client's address (sign-ins: before the per-phone limits, so a refused address uses no phone's turn); the refusal, or null.</summary>
@@ -57,7 +63,7 @@ public sealed class PumpingGuard(
             return full ? new SendPermit(SendRefusal.DailyCap, dayEnd, o.MaxSendsPerDay) : null;
         }
 
-        var digits = phone.TrimStart('+');
+        var digits = Digits(phone) ?? phone.TrimStart('+');
         var (prefixCounted, prefixEnd, _) = await limiter.TryCountAsync("prefix:" + digits[..Math.Min(o.PrefixDigits, digits.Length)], Hour, o.MaxSendsPerPrefixPerHour, ct);
         if (!prefixCounted) return new SendPermit(SendRefusal.PrefixHourlyCap, prefixEnd, o.MaxSendsPerPrefixPerHour);
 
@@ -65,6 +71,9 @@ public sealed class PumpingGuard(
         if (count >= o.MaxSendsPerDay) await AlertOnceAsync(channel, windowEnd, o.MaxSendsPerDay, ct);
         return sent ? null : new SendPermit(SendRefusal.DailyCap, windowEnd, o.MaxSendsPerDay);
     }
+
+    /// <summary>The E.164 digits of <paramref name="phone"/> (without '+'), or null when it is not a phone number.</summary>
+    private string? Digits(string phone) => PhoneNumber.Normalize(phone, phoneOptions.Value.DefaultRegion)?.TrimStart('+');
 
     /// <summary>The alert, once per daily window: the window's own counter of one settles which request writes it.</summary>
     private async Task AlertOnceAsync(string channel, DateTimeOffset windowEnd, int cap, CancellationToken ct)

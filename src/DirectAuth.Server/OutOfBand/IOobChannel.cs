@@ -67,5 +67,11 @@ public sealed record OobBinding(string Method, string? Code = null, IReadOnlyLis
     /// <summary>Set when the channel refuses to start a transaction; the client gets this error.</summary>
     public OAuthError? Refusal { get; init; }
 
+    /// <summary>
+    /// <c>prompt</c>: where the code went, masked (<c>+1 ••• ••• 0123</c>); the answer's <c>destination</c>, a DirectAuth
+    /// extension Okta's clients ignore. Never stored: it is read from the factor when the transaction starts.
+    /// </summary>
+    public string? Destination { get; init; }
+
     public static OobBinding Refuse(OAuthError error) => new(BindingMethods.None) { Refusal = error };
 }

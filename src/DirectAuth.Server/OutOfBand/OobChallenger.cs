@@ -34,6 +34,7 @@ public sealed class OobChallenger(OobStarter starter, DirectAuthDb db) : IOutOfB
         {
             ChallengeType = GrantTypes.MfaOob, OobCode = response.OobCode, Channel = response.Channel, BindingMethod = response.BindingMethod,
             BindingCode = response.BindingCode, ExpiresIn = response.ExpiresIn, Interval = response.Interval,
+            Destination = response.Destination,
         };
     }
 }

@@ -15,6 +15,9 @@ public static class OobErrors
     public static readonly OAuthError Denied = new(400, Errors.AccessDenied,
         "The user denied the out-of-band authenticator request.");
 
+    /// <summary>A push with number challenge answered with another number: still <c>access_denied</c>, as the contract says, worded apart.</summary>
+    public static readonly OAuthError WrongNumber = new(400, Errors.AccessDenied, ErrorDescriptions.WrongNumber);
+
     public static readonly OAuthError WrongBindingCode = OAuthError.InvalidGrant(
         "The 'otp' provided is either empty or incorrect. Use the correct OTP and try again.");
 

@@ -42,7 +42,7 @@ public sealed class OobPolling(
         if (tx.ClientId != request.Client.ClientId || tx.ServerId != request.Context.Server.Id) return OobErrors.OtherClient;
         if (tx.MfaTransactionId != mfaTransactionId)
             return mfaTransactionId is null ? OobErrors.MfaCodeWithPrimaryGrant : OobErrors.OtherMfaToken;
-        if (tx.Status == OobStatus.Denied) return OobErrors.Denied;
+        if (tx.Status == OobStatus.Denied) return tx.StatusReason == Push.PushAnswers.WrongNumber ? OobErrors.WrongNumber : OobErrors.Denied;
         if (tx.BindingMethod == BindingMethods.Prompt) return await CheckBindingCodeAsync(tx, request.Form[Parameters.BindingCode], oobCode, now, ct);
 
         if (tx.Status == OobStatus.Pending)

@@ -34,6 +34,7 @@ public sealed record OobStarted(string OobCode, OobTransaction Transaction, OobB
     {
         OobCode = OobCode, ExpiresIn = ExpiresIn, Interval = Transaction.PollInterval, Channel = Transaction.Channel,
         BindingMethod = Transaction.BindingMethod, BindingCode = Transaction.BindingMethod == BindingMethods.Transfer ? Binding.Code : null,
+        Destination = Binding.Destination,
     };
 }
 

@@ -142,6 +142,6 @@ public sealed partial class LoginMfaTerminalTests(LoopbackServerFixture fixture)
         await user.AnswerAsync(push, PushDecisions.Approve, push.Numbers!.First(n => n != shown));
 
         Assert.Equal(2, await terminal.ExitCodeAsync());
-        Assert.Contains("Sign-in denied", terminal.Screen(), StringComparison.Ordinal);
+        Assert.Contains("✗ Wrong number: You tapped a different number than the one shown", terminal.Screen(), StringComparison.Ordinal);
     }
 }

@@ -86,20 +86,22 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         await user.AnswerAsync(push, PushDecisions.Deny, null);
 
         Assert.Equal(2, await terminal.ExitCodeAsync());
-        Assert.Contains("Sign-in denied", terminal.Screen(), StringComparison.Ordinal);
+        Assert.Contains("Sign-in denied on your phone: The user denied the out-of-band authenticator request.", terminal.Screen(), StringComparison.Ordinal);
+        Assert.DoesNotContain("different number", terminal.Screen(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("sms", "sms", "Code from the text message:", "sms")]
-    [InlineData("voice", "call", "Code from the phone call:", "tel")]
-    public async Task Login_PhonePrimaryCodeReadOffThePhone_SignedInWithChannelAmr(string flow, string factorType, string prompt, string amr)
+    [InlineData("sms", "sms", "Code from the text message sent to", "sms")]
+    [InlineData("voice", "call", "Code from the phone call to", "tel")]
+    public async Task Login_PhonePrimaryCodeReadOffThePhone_PromptNamesTheMaskedNumberAndSignsInWithChannelAmr(
+        string flow, string factorType, string prompt, string amr)
     {
         var client = await Server.RegisterClientAsync(PhoneKit.Grants);
         await Server.AssignPolicyAsync(client.ClientId, new { primaryFactors = new[] { "password", "oob:sms", "oob:voice" } });
         var user = await PhoneUserAsync(factorType);
         using var terminal = Terminal.Start(Args(client.ClientId, $"--flow {flow} --username {user.Login}"));
 
-        await terminal.WaitForAsync(prompt);
+        var asked = await terminal.WaitForAsync($"{prompt} +1 ••• ••• {user.Phone[^4..]}:");
         var code = await PhoneKit.SignInCodeAsync(Server, user.Phone, flow);
         terminal.Type(code[..3] + " " + code[3..]);   // as a person reads it off the screen
         terminal.Press("Enter");
@@ -107,6 +109,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         var screen = terminal.Screen();
 
         Assert.Equal(0, exitCode);
+        Assert.DoesNotContain(user.Phone[2..], asked, StringComparison.Ordinal);
         Assert.Contains("Signed in as Test User", screen, StringComparison.Ordinal);
         Assert.Contains(user.UserId, screen, StringComparison.Ordinal);
         Assert.Matches($@"amr\s+│ {amr}\s", screen);
@@ -120,7 +123,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         var user = await PhoneUserAsync("sms");
         using var terminal = Terminal.Start(Args(client.ClientId, $"--flow sms --username {user.Login}"));
 
-        await terminal.WaitForAsync("Code from the text message:");
+        await terminal.WaitForAsync("Code from the text message sent to");
         var code = await PhoneKit.SignInCodeAsync(Server, user.Phone, "sms");
         terminal.Type(PhoneKit.WrongCode(code));
         terminal.Press("Enter");
@@ -131,7 +134,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         Assert.Equal(0, await terminal.ExitCodeAsync());
         Assert.Contains("The 'otp' provided is either empty or incorrect.", retry, StringComparison.Ordinal);
         Assert.Single(Regex.Matches(retry, "try again", RegexOptions.IgnoreCase));
-        Assert.Contains("A code was sent to your phone (sms).", retry, StringComparison.Ordinal);
+        Assert.Contains($"A code was sent to +1 ••• ••• {user.Phone[^4..]} (sms).", retry, StringComparison.Ordinal);
         Assert.Matches(@"amr\s+│ sms\s", terminal.Screen());
     }
 
@@ -149,7 +152,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         terminal.Press("Down", "Down");
         await terminal.WaitForAsync("> Text message (SMS)");
         terminal.Press("Enter");
-        await terminal.WaitForAsync("Code from the text message:");
+        await terminal.WaitForAsync("Code from the text message sent to");
         terminal.Type(await PhoneKit.SignInCodeAsync(Server, user.Phone, "sms"));
         terminal.Press("Enter");
         var exitCode = await terminal.ExitCodeAsync();
@@ -192,13 +195,13 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
         var user = await PhoneUserAsync("sms");
         using var terminal = Terminal.Start(Args(client.ClientId, $"--flow sms --username {user.Login}"));
 
-        var first = await terminal.WaitForAsync("Code from the text message:");
+        var first = await terminal.WaitForAsync("Code from the text message sent to");
         var firstCode = await PhoneKit.SignInCodeAsync(Server, user.Phone, "sms");
         terminal.Press("Enter");
         var refused = await terminal.WaitForAsync("A new code can be sent after");
         fixture.LoopbackClock.Advance(TimeSpan.FromSeconds(31));
         terminal.Press("Enter");
-        await WaitForCountAsync(terminal, "A code was sent to your phone (sms).", 2);
+        await WaitForCountAsync(terminal, $"A code was sent to +1 ••• ••• {user.Phone[^4..]} (sms).", 2);
         var secondCode = await PhoneKit.SignInCodeAsync(Server, user.Phone, "sms");
         terminal.Type(secondCode);
         terminal.Press("Enter");
@@ -236,7 +239,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
     }
 
     [Fact]
-    public async Task Login_PushWrongNumberPickedOnThePhone_SaysItWasNotTheNumberShown()
+    public async Task Login_PushWrongNumberPickedOnThePhone_SaysADifferentNumberWasTapped()
     {
         var client = await OobKit.RegisterAppAsync(Server, "always", grants: MfaGrants);
         await using var user = await fixture.PushUserAsync();
@@ -251,8 +254,7 @@ public sealed partial class LoginOobTerminalTests(LoopbackServerFixture fixture)
 
         Assert.Equal(2, await terminal.ExitCodeAsync());
         var said = Regex.Replace(terminal.Screen(), @"\s+", " ");   // the message is wrapped at the terminal's width
-        Assert.Contains("Sign-in denied on your phone", said, StringComparison.Ordinal);
-        Assert.Contains($"it was not the one shown ({shown})", said, StringComparison.Ordinal);
+        Assert.Contains($"✗ Wrong number: You tapped a different number than the one shown ({shown}); try again: sign in again and tap the number it shows.", said, StringComparison.Ordinal);
     }
 
     private static int Seconds(string minutesSeconds) =>

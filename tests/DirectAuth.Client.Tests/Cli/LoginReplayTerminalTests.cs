@@ -100,7 +100,7 @@ public sealed class LoginReplayTerminalTests : ReplayTest
         Server.Reply("token", 200, Server.TokenResponse());
         using var terminal = Terminal.Start(Args("--flow sms --username ada@example.com"));
 
-        await terminal.WaitForAsync("Code from the text message:");
+        var asked = await terminal.WaitForAsync("Code from the text message:");
         terminal.Type("111111");
         terminal.Press("Enter");
         await terminal.WaitForAsync("Wrong code:");
@@ -110,6 +110,7 @@ public sealed class LoginReplayTerminalTests : ReplayTest
 
         Assert.Equal(0, await terminal.ExitCodeAsync());
         Assert.Equal("sms", Server.RequestsTo("primary-authenticate")[0]["channel_hint"]);
+        Assert.Contains("A code was sent to your phone (sms).", asked, StringComparison.Ordinal);   // Okta names no destination
         Assert.Equal(["111111", "482913"], Server.RequestsTo("token").Select(r => r["binding_code"]));
     }
 

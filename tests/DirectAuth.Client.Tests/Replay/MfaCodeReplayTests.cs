@@ -100,6 +100,17 @@ public sealed class MfaCodeReplayTests : ReplayTest
     }
 
     [Fact]
+    public async Task MfaVoice_ChallengeNamesTheDestination_OnTheCodeNeededStep()
+    {
+        var mfa = await MfaRequiredAsync(NewClient());
+        Server.Reply("challenge", 200, """{"challenge_type":"http://auth0.com/oauth/grant-type/mfa-oob","oob_code":"o1","channel":"voice","binding_method":"prompt","expires_in":300,"interval":5,"destination":"+1 ••• ••• 0123"}""");
+
+        var code = Assert.IsType<CodeNeeded>(await mfa.ChooseAsync(Factor.Voice));
+
+        Assert.Equal((Factor.Voice, "+1 ••• ••• 0123"), (code.Factor, code.Destination));
+    }
+
+    [Fact]
     public async Task MfaSms_CodeExpired_FailsExpired()
     {
         var mfa = await MfaRequiredAsync(NewClient());

@@ -98,6 +98,20 @@ public sealed class MfaPushReplayTests : ReplayTest
 
         Assert.Equal(DirectAuthErrorKind.Denied, failed.Kind);
         Assert.Equal("access_denied", failed.Error.Code);
+        Assert.False(failed.Error.WrongNumber);   // Okta's wording is not DirectAuth's: the SDK cannot tell
+    }
+
+    [Fact]
+    public async Task MfaPush_DirectAuthSaysAnotherNumberWasPicked_DeniedWithWrongNumber()
+    {
+        var mfa = await MfaRequiredAsync(NewClient());
+        Server.Reply("challenge", 200, OktaAnswers.PushChallengeWithNumber);
+        Server.Reply("token", 400, System.Text.Json.JsonSerializer.Serialize(new { error = "access_denied", error_description = Protocol.ErrorDescriptions.WrongNumber }));
+
+        var failed = Assert.IsType<SignInFailed>(await ((Waiting)await mfa.ChooseAsync(Factor.Push)).WaitAsync());
+
+        Assert.Equal((DirectAuthErrorKind.Denied, "access_denied", true), (failed.Kind, failed.Error.Code, failed.Error.WrongNumber));
+        Assert.Equal(Protocol.ErrorDescriptions.WrongNumber, failed.Error.Description);
     }
 
     [Fact]

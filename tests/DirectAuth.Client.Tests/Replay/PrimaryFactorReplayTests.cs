@@ -108,6 +108,21 @@ public sealed class PrimaryFactorReplayTests : ReplayTest
         Assert.Equal(OktaAnswers.OobCode, token["oob_code"]);
     }
 
+    [Theory]
+    [InlineData(OktaAnswers.PrimarySms, null)]   // Okta's answer names no destination
+    [InlineData("""{"oob_code":"o1","channel":"sms","binding_method":"prompt","destination":"+1 ••• ••• 0123"}""", "+1 ••• ••• 0123")]
+    [InlineData("""{"oob_code":"o1","channel":"voice","binding_method":"prompt","destination":"+44 ••• ••• 9876"}""", "+44 ••• ••• 9876")]
+    [InlineData("""{"oob_code":"o1","channel":"sms","binding_method":"prompt","destination":"+1 \u001b[2J 0123"}""", null)]   // control characters
+    [InlineData("""{"oob_code":"o1","channel":"sms","binding_method":"prompt","destination":""}""", null)]
+    public async Task PhoneSignIn_AnswerDestination_OnTheCodeNeededStepWhenItIsPlainText(string answer, string? destination)
+    {
+        Server.Reply("primary-authenticate", 200, answer);
+
+        var code = Assert.IsType<CodeNeeded>(await NewClient().SignInWithOobAsync("ada@example.com", OobChannel.Sms));
+
+        Assert.Equal(destination, code.Destination);
+    }
+
     [Fact]
     public async Task PushSignIn_AnswerWithoutOptionalFields_UsesOktaDefaults()
     {

@@ -80,6 +80,22 @@ public sealed class MfaPushTests(ServerFixture server) : IClassFixture<ServerFix
     }
 
     [Fact]
+    public async Task MfaPush_NumberChallengeOtherNumberPicked_AccessDeniedSayingItWasAnotherNumber()
+    {
+        var (clientId, user, mfaToken) = await SignInWithPasswordAsync("mfa-push-nc-wrong@example.com", "always");
+        await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
+        var (_, challenge) = await ChallengeAsync(clientId, mfaToken, ("channel_hint", "push"));
+        var bindingCode = challenge.GetProperty("binding_code").GetString()!;
+        var push = await phone.NextPushAsync();
+
+        await OobKit.Device(server).AnswerAsync(user.Account, push.TransactionId, PushDecisions.Approve, push.Numbers!.First(n => n != bindingCode), CancellationToken.None);
+        var (status, body) = await PollAsync(clientId, mfaToken, challenge.GetProperty("oob_code").GetString()!);
+
+        Assert.Equal((400, "access_denied"), (status, body.Error()));
+        Assert.Equal(ErrorDescriptions.WrongNumber, body.Description());
+    }
+
+    [Fact]
     public async Task MfaPush_Denied_AccessDenied()
     {
         var (clientId, user, mfaToken) = await SignInWithPasswordAsync("mfa-push-deny@example.com");
@@ -91,6 +107,7 @@ public sealed class MfaPushTests(ServerFixture server) : IClassFixture<ServerFix
         var (status, body) = await PollAsync(clientId, mfaToken, challenge.GetProperty("oob_code").GetString()!);
 
         Assert.Equal((400, "access_denied"), (status, body.Error()));
+        Assert.Equal("The user denied the out-of-band authenticator request.", body.Description());
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class NumberChallengeTests(ServerFixture server) : IClassFixture<S
         var (status, body) = await OobKit.PollAsync(server, clientId, oobCode);
         Assert.Equal(400, status);
         Assert.Equal("access_denied", body.Error());
+        Assert.Equal(ErrorDescriptions.WrongNumber, body.GetProperty("error_description").GetString());
         var logged = await SystemLog.FindAsync(server, "user.mfa.okta_verify.deny_push", push.TransactionId);
         Assert.Equal(("DENY", "WARN", "WRONG_NUMBER"), (logged.Outcome, logged.Severity, logged.Reason));
         // A second, correct answer cannot undo the denial.
@@ -90,7 +91,9 @@ public sealed class NumberChallengeTests(ServerFixture server) : IClassFixture<S
         var answer = await OobKit.Device(server).AnswerAsync(user.Account, push.TransactionId, PushDecisions.NotMe, null, CancellationToken.None);
 
         Assert.Equal(("DENIED", "NOT_ME"), (answer.Status, answer.Reason));
-        Assert.Equal("access_denied", (await OobKit.PollAsync(server, clientId, oobCode)).Body.Error());
+        var (status, body) = await OobKit.PollAsync(server, clientId, oobCode);
+        Assert.Equal((400, "access_denied"), (status, body.Error()));
+        Assert.Equal("The user denied the out-of-band authenticator request.", body.GetProperty("error_description").GetString());
         var logged = await SystemLog.FindAsync(server, "user.account.report_suspicious_activity_by_enduser", push.TransactionId);
         Assert.Equal(("DENY", "WARN", user.UserId), (logged.Outcome, logged.Severity, logged.ActorId));
     }
@@ -133,6 +136,7 @@ public sealed class TypedNumberChallengeTests(TypedNumberChallengeFixture server
             bindingCode == "000000" ? "000001" : "000000", CancellationToken.None);
 
         Assert.Equal(("DENIED", "WRONG_NUMBER"), (answer.Status, answer.Reason));
-        Assert.Equal("access_denied", (await OobKit.PollAsync(server, client.ClientId, body.GetProperty("oob_code").GetString()!)).Body.Error());
+        var (status, poll) = await OobKit.PollAsync(server, client.ClientId, body.GetProperty("oob_code").GetString()!);
+        Assert.Equal((400, "access_denied", ErrorDescriptions.WrongNumber), (status, poll.Error(), poll.GetProperty("error_description").GetString()));
     }
 }

@@ -25,7 +25,7 @@ public sealed class PhoneMfaFlowTests(ServerFixture server) : IClassFixture<Serv
 
         Assert.Equal(200, status);
         Assert.Equal("application/json", response.Content.Headers.ContentType!.ToString());
-        Assert.Equal(["binding_method", "challenge_type", "channel", "expires_in", "interval", "oob_code"],
+        Assert.Equal(["binding_method", "challenge_type", "channel", "destination", "expires_in", "interval", "oob_code"],
             challenge.EnumerateObject().Select(p => p.Name).Order().ToArray());
         Assert.Equal(GrantTypes.MfaOob, challenge.GetProperty("challenge_type").GetString());
         Assert.Equal(channel, challenge.GetProperty("channel").GetString());

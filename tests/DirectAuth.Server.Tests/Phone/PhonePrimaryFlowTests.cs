@@ -201,7 +201,8 @@ public sealed class PhonePrimaryFlowTests(ServerFixture server) : IClassFixture<
         var (status, started, _) = await StartAsync(server, client.ClientId, login, channel);
 
         Assert.Equal(200, status);
-        Assert.Equal(["binding_method", "channel", "expires_in", "interval", "oob_code"], started.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal(["binding_method", "channel", "destination", "expires_in", "interval", "oob_code"], started.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Matches(@"^\+1 ••• ••• [0-9]{4}$", started.GetProperty("destination").GetString());
         Assert.Equal("prompt", started.GetProperty("binding_method").GetString());
         Assert.Equal(channel, started.GetProperty("channel").GetString());
         Assert.Equal(5, started.GetProperty("interval").GetInt32());

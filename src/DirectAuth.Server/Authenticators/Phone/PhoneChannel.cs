@@ -10,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace DirectAuth.Server.Authenticators.Phone;
 
 /// <summary>The <c>sms</c> out-of-band channel: the code by text message to the user's <c>sms</c> factor (amr <c>sms</c>).</summary>
-public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency)
-    : PhoneChannel(sender, audit, clock, options, latency)
+public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency,
+    PhoneDestinations destinations)
+    : PhoneChannel(sender, audit, clock, options, latency, destinations)
 {
     public override string Channel => Channels.Sms;
     public override string FactorType => FactorTypes.Sms;
@@ -19,8 +20,9 @@ public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvi
 }
 
 /// <summary>The <c>voice</c> out-of-band channel: the code read out in a call to the user's <c>call</c> factor (amr <c>tel</c>).</summary>
-public sealed class VoiceChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency)
-    : PhoneChannel(sender, audit, clock, options, latency)
+public sealed class VoiceChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency,
+    PhoneDestinations destinations)
+    : PhoneChannel(sender, audit, clock, options, latency, destinations)
 {
     public override string Channel => Channels.Voice;
     public override string FactorType => FactorTypes.Call;
@@ -32,9 +34,12 @@ public sealed class VoiceChannel(PhoneCodeSender sender, AuditLog audit, TimePro
 /// books the per-phone limits, delivery sends it, and the client sends it back once as <c>binding_code</c>.
 /// The core seals the code with the transaction, expires it with the <c>oob_code</c> and counts wrong tries.
 /// A decoy (unknown login, or no phone of this kind) is limited under its login instead of a phone, so it
-/// is refused exactly when a real user would be; it is never delivered.
+/// is refused exactly when a real user would be; it is never delivered. The answer names where the code went
+/// (<see cref="PhoneDestinations"/>).
 /// </summary>
-public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency) : IOobChannel
+public abstract class PhoneChannel(
+    PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency, PhoneDestinations destinations)
+    : IOobChannel
 {
     public abstract string Channel { get; }
     public abstract string FactorType { get; }
@@ -45,7 +50,11 @@ public abstract class PhoneChannel(PhoneCodeSender sender, AuditLog audit, TimeP
         var code = PhoneCodes.NewCode();
         var request = Request(start, code);
         var permit = await sender.BookAsync(request.Phone.Length > 0 ? request.Phone : "login:" + start.Transaction.LoginKey, request, ct);
-        if (permit.Allowed) return new OobBinding(BindingMethods.Prompt, code);
+        if (permit.Allowed)
+            return new OobBinding(BindingMethods.Prompt, code)
+            {
+                Destination = request.Phone.Length > 0 ? destinations.For(request.Phone) : destinations.Decoy(start.Transaction.LoginKey),
+            };
         var wait = Math.Max(1, (int)Math.Ceiling((permit.RetryAt - clock.GetUtcNow()).TotalSeconds));
         // Refused by an SMS pumping defence: answered like a delivery that cannot be made (decoys alike).
         if (permit.Pumping) return OobBinding.Refuse(Undeliverable(permit.Refusal == SendRefusal.CountryNotAllowed ? options.Value.ResendSeconds : wait));

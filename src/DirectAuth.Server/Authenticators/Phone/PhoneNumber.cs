@@ -38,6 +38,37 @@ public static class PhoneNumber
         }
     }
 
+    /// <summary>
+    /// The number as a sign-in may show it: the country code and the last four digits, the rest bullets of a fixed
+    /// width (<c>+1 ••• ••• 0123</c>), so the mask tells neither the length nor the grouping. A short national
+    /// number shows at most half its digits. Null when <paramref name="e164"/> is not a number.
+    /// </summary>
+    public static string? Mask(string? e164)
+    {
+        if (string.IsNullOrEmpty(e164)) return null;
+        try
+        {
+            var number = Util.Parse(e164, null);
+            var national = Util.GetNationalSignificantNumber(number);
+            return MaskOf(number.CountryCode, national[^Math.Min(4, national.Length / 2)..]);
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The mask of a number in <paramref name="countryCode"/> ending in <paramref name="lastDigits"/>.</summary>
+    public static string MaskOf(int countryCode, string lastDigits) => $"+{countryCode} ••• ••• {lastDigits}";
+
+    /// <summary>The country calling code of a region (<c>US</c> → 1), or null when the region is unknown or empty.</summary>
+    public static int? CountryCodeOf(string? region)
+    {
+        if (string.IsNullOrEmpty(region)) return null;
+        var code = Util.GetCountryCodeForRegion(region.ToUpperInvariant());
+        return code == 0 ? null : code;
+    }
+
     /// <summary>Whether libphonenumber knows the region code (ISO 3166 alpha-2, e.g. US, GB).</summary>
     public static bool IsRegion(string region) => Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
 }

@@ -23,6 +23,11 @@ public sealed class PhoneOptions
     /// and profile <c>mobilePhone</c>. Empty (the default): a number must start with '+' and its country code.
     /// </summary>
     public string? DefaultRegion { get; set; }
+    /// <summary>
+    /// Whether SMS and voice challenge answers carry <c>destination</c>, the masked number the code went to
+    /// (<c>+1 ••• ••• 0123</c>; decoys get a plausible, stable one). <c>false</c> leaves it out.
+    /// </summary>
+    public bool ShowDestination { get; set; } = true;
 }
 
 internal sealed class PhoneOptionsValidation : IValidateOptions<PhoneOptions>

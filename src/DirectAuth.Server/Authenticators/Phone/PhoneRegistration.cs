@@ -25,6 +25,7 @@ public static class PhoneRegistration
         services.AddScoped<IVoiceSender>(sp => (IVoiceSender)Provider(sp));
 
         services.AddSingleton<PhoneCodes>();
+        services.AddSingleton<PhoneDestinations>();
         services.AddScoped<PhoneSendLimiter>();
         services.AddScoped<PumpingGuard>();
         services.AddScoped<PhoneCodeSender>();
