@@ -7,6 +7,7 @@ using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Passkeys;
+using DirectAuth.Server.MyAccountPage;
 using Microsoft.Extensions.Options;
 
 StartupFailedException.ExitCleanlyWhenUnhandled();
@@ -37,6 +38,7 @@ builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
+builder.Services.AddMyAccountPage();
 
 var app = builder.Build();
 var options = app.Services.GetRequiredService<IOptions<DirectAuthOptions>>().Value;
@@ -75,6 +77,7 @@ app.MapRevokeEndpoint();
 app.MapAuthorizeEndpoint();
 app.MapOutOfBand();
 app.MapPasskeys();
+app.MapMyAccountPage();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
