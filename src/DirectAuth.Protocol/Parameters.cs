@@ -5,6 +5,10 @@ public static class Parameters
 {
 #pragma warning disable CS1591 // the names are their own documentation
     public const string GrantType = "grant_type";
+    /// <summary>OIDC Core 3.1.2.1: requested authentication context class references, space separated, in order of preference.</summary>
+    public const string AcrValues = "acr_values";
+    /// <summary>OIDC Core 3.1.2.1: the longest age, in seconds, of the sign-in the tokens may carry.</summary>
+    public const string MaxAge = "max_age";
     public const string ClientId = "client_id";
     public const string ClientSecret = "client_secret";
     public const string ClientAssertion = "client_assertion";
@@ -70,4 +74,31 @@ public static class Scopes
     public const string Address = "address";
     public const string OfflineAccess = "offline_access";
 #pragma warning restore CS1591
+}
+
+/// <summary>
+/// Okta's MyAccount API scopes (<c>okta.myAccount.*</c>). Granted only by the org authorization server, and only
+/// to apps an admin allowed them (<c>POST /api/v1/apps/{clientId}/grants</c>). A <c>manage</c> scope includes its <c>read</c>.
+/// </summary>
+public static class MyAccountScopes
+{
+    /// <summary>List my authenticators and factors.</summary>
+    public const string AuthenticatorsRead = "okta.myAccount.authenticators.read";
+    /// <summary>Enroll, activate and remove my factors; regenerate my recovery codes.</summary>
+    public const string AuthenticatorsManage = "okta.myAccount.authenticators.manage";
+    /// <summary>List my phones.</summary>
+    public const string PhoneRead = "okta.myAccount.phone.read";
+    /// <summary>Add, verify and remove my phones.</summary>
+    public const string PhoneManage = "okta.myAccount.phone.manage";
+    /// <summary>Read the state of my password.</summary>
+    public const string PasswordRead = "okta.myAccount.password.read";
+    /// <summary>Change my password.</summary>
+    public const string PasswordManage = "okta.myAccount.password.manage";
+
+    /// <summary>Every MyAccount scope, in the order discovery lists them.</summary>
+    public static readonly string[] All = [AuthenticatorsRead, AuthenticatorsManage, PhoneRead, PhoneManage, PasswordRead, PasswordManage];
+
+    /// <summary>Whether <paramref name="granted"/> allows <paramref name="needed"/> (a manage scope includes its read scope).</summary>
+    public static bool Allows(IEnumerable<string> granted, string needed) =>
+        granted.Any(g => g == needed || (needed.EndsWith(".read", StringComparison.Ordinal) && g == needed[..^5] + ".manage"));
 }

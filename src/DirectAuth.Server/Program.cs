@@ -7,6 +7,7 @@ using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Passkeys;
+using DirectAuth.Server.MyAccount;
 using DirectAuth.Server.MyAccountPage;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,7 @@ builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
+builder.Services.AddMyAccount();
 builder.Services.AddMyAccountPage();
 
 var app = builder.Build();
@@ -86,6 +88,7 @@ admin.MapAuthorizationServersApi();
 admin.MapLogsApi();
 app.MapDirectAuthMfa(admin);
 admin.MapPhoneApis();
+app.MapMyAccount(admin);
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 app.MapManagementOpenApi();
 

@@ -28,6 +28,8 @@ public sealed class Application
     /// <summary>The client's public keys for private_key_jwt (a JWKS document).</summary>
     public string? Jwks { get; set; }
     public string Status { get; set; } = "ACTIVE";
+    /// <summary>Okta API scopes (<c>okta.myAccount.*</c>) an admin granted to the app, space separated (<c>/api/v1/apps/{id}/grants</c>).</summary>
+    public string GrantedScopes { get; set; } = "";
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset LastUpdated { get; set; }
 
@@ -36,6 +38,8 @@ public sealed class Application
     public bool Allows(string grantType) => GrantTypeList.Contains(grantType, StringComparer.Ordinal);
 
     public bool IsPublic => TokenEndpointAuthMethod == AuthMethods.None;
+
+    public IReadOnlyList<string> GrantedScopeList => GrantedScopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
 
 internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Application>
@@ -52,9 +56,11 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.Property(a => a.ClientSecretHash).HasColumnName("client_secret_hash");
         b.Property(a => a.Jwks).HasColumnName("jwks");
         b.Property(a => a.Status).HasColumnName("status");
+        b.Property(a => a.GrantedScopes).HasColumnName("granted_scopes");
         b.Property(a => a.Created).HasColumnName("created");
         b.Property(a => a.LastUpdated).HasColumnName("last_updated");
         b.Ignore(a => a.GrantTypeList);
         b.Ignore(a => a.IsPublic);
+        b.Ignore(a => a.GrantedScopeList);
     }
 }

@@ -19,6 +19,8 @@ public static class CodePurposes
     public const string Enrollment = "enrollment";
     /// <summary>Signing in (primary factor or second factor).</summary>
     public const string SignIn = "sign_in";
+    /// <summary>A notice without a code: a factor was added to or removed from the user's account.</summary>
+    public const string Notice = "notice";
 }
 
 /// <summary>

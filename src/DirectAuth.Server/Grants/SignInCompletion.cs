@@ -13,6 +13,7 @@ namespace DirectAuth.Server.Grants;
 /// transaction and HTTP 403 <c>mfa_required</c> with its <c>mfa_token</c>. Refused → the policy's error,
 /// also when the client cannot continue with any factor the user has (<c>grant_types_supported</c>).
 /// A login at the failure cap is refused as locked; tokens reset its failure counts (<see cref="LockoutService"/>).
+/// The request's <c>acr_values</c> can make the policy stricter, never weaker (<see cref="SignInRequirements"/>).
 /// </summary>
 public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions transactions, SignInTokens tokens, AuditLog audit, LockoutService lockout)
 {
@@ -25,8 +26,10 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
         CancellationToken ct, string? factor = null, bool passkeyWithUv = false)
     {
         var primary = factor ?? FactorKinds.FromAmr(amr);
+        var (acr, requirementError) = SignInRequirements.Read(request.Form);
+        if (requirementError is not null) return requirementError;
         if (await lockout.IsCappedAsync(LockoutService.KeyFor(user.Login), ct)) return SignInErrors.LockedOut;
-        var policy = await policies.ForAsync(request.Client, user, ct);
+        var policy = SignInRequirements.Apply(await policies.ForAsync(request.Client, user, ct), acr);
         var enrolled = await policies.EnrolledAsync(user, ct);
         var supported = request.Form[Parameters.GrantTypesSupported]?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var decision = SignInDecision.Decide(policy, primary, enrolled,

@@ -36,6 +36,10 @@ public static class WireJson
 /// <summary>An endpoint result that writes a JSON body with the exact content type.</summary>
 public sealed class JsonBodyResult(object value, int status = 200) : IResult
 {
+    /// <summary>The body, for a caller that reshapes another endpoint's answer (the MyAccount API rewrites factor links).</summary>
+    public object Value => value;
+    public int Status => status;
+
     public Task ExecuteAsync(HttpContext httpContext) => WireJson.WriteAsync(httpContext.Response, status, value);
 }
 

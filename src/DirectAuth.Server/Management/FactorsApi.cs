@@ -81,7 +81,7 @@ public static class FactorsApi
         var factor = await FindAsync(db, userId, factorId, http.RequestAborted);
         if (factor is null) return Validation.NotFound($"{factorId} (UserFactor)");
         await db.Set<Factor>().Where(f => f.Id == factor.Id).ExecuteDeleteAsync(http.RequestAborted);
-        await audit.RecordAsync(new AuditEntry("user.mfa.factor.deactivate", Outcomes.Success, "Reset factor for user")
+        await audit.RecordAsync(new AuditEntry(EventTypes.FactorDeactivated, Outcomes.Success, "Reset factor for user")
         {
             ActorType = "Admin", ActorId = "admin", TargetId = factor.UserId, TargetType = "User",
             Details = new Dictionary<string, string> { ["factorId"] = factor.Id, ["factorType"] = factor.FactorType },

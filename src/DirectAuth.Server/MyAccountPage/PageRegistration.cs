@@ -8,6 +8,8 @@ public static class PageRegistration
     public static IServiceCollection AddMyAccountPage(this IServiceCollection services)
     {
         services.AddScoped<PageSessions>();
+        // After AddMyAccount(): the MyAccount API asks the Bearer source first, then the page's session.
+        services.AddScoped<MyAccount.IMyAccountCallerSource, SessionCallerSource>();
         services.AddSingleton<IExpiringRows, PageSessionExpiringRows>();
         services.AddHostedService<PageAppSetup>();
         return services;

@@ -18,6 +18,8 @@ public sealed class PageSession
     public required string Scopes { get; set; }
     /// <summary>The token's <c>amr</c>, space separated.</summary>
     public required string Amr { get; set; }
+    /// <summary>The token's <c>acr</c>, when it had one.</summary>
+    public string? Acr { get; set; }
     public DateTimeOffset AuthTime { get; set; }
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
@@ -40,6 +42,7 @@ internal sealed class PageSessionConfiguration : IEntityTypeConfiguration<PageSe
         b.Property(s => s.ServerId).HasColumnName("server_id");
         b.Property(s => s.Scopes).HasColumnName("scopes");
         b.Property(s => s.Amr).HasColumnName("amr");
+        b.Property(s => s.Acr).HasColumnName("acr");
         b.Property(s => s.AuthTime).HasColumnName("auth_time");
         b.Property(s => s.Created).HasColumnName("created");
         b.Property(s => s.ExpiresAt).HasColumnName("expires_at");

@@ -37,6 +37,7 @@ public sealed class PageSessions(DirectAuthDb db, TimeProvider clock)
             ServerId = serverId,
             Scopes = string.Join(' ', token.TryGetPayloadValue<string[]>("scp", out var scp) ? scp : []),
             Amr = string.Join(' ', token.TryGetPayloadValue<string[]>("amr", out var amr) ? amr : []),
+            Acr = token.TryGetPayloadValue<string>("acr", out var acr) ? acr : null,
             AuthTime = token.TryGetPayloadValue<long>("auth_time", out var at) ? DateTimeOffset.FromUnixTimeSeconds(at) : token.IssuedAt,
             Created = now,
             ExpiresAt = new DateTimeOffset(token.ValidTo, TimeSpan.Zero),

@@ -32,6 +32,16 @@ public static class EventTypes
     public const string AdminAuthFailed = "system.api_token.authentication.failure";
     /// <summary>An org-wide limit reached (the daily cap of texts and calls), as Okta names its rate limit violations.</summary>
     public const string RateLimitViolation = "system.org.rate_limit.violation";
+    /// <summary>A user started enrolling a factor through the MyAccount API (actor: the user).</summary>
+    public const string SelfFactorEnrollStarted = "user.mfa.factor.self_enroll";
+    /// <summary>A user activated a factor through the MyAccount API (actor: the user).</summary>
+    public const string SelfFactorActivated = "user.mfa.factor.self_activate";
+    /// <summary>A factor was removed: by an admin (Factors API) or by the user (MyAccount API), as the actor says.</summary>
+    public const string FactorDeactivated = "user.mfa.factor.deactivate";
+    /// <summary>A MyAccount change was refused for lack of step-up (RFC 9470) or because it would remove the last factor.</summary>
+    public const string SelfServiceRefused = "user.account.self_service.refused";
+    /// <summary>The user was told about a factor change (an SMS to a verified phone, or a push to their device), or could not be.</summary>
+    public const string FactorChangeNotified = "user.mfa.factor.change_notified";
 }
 
 public static class Outcomes

@@ -253,8 +253,9 @@
     say("You are signed out.");
   }));
 
-  // The MyAccount API with the session: a 401 means the session is over (sign in again); a 403
-  // insufficient_user_authentication asks for a fresh sign-in (max_age), after which the call is retried once.
+  // The MyAccount API with the session: insufficient_user_authentication (RFC 9470: 401 with that error in
+  // WWW-Authenticate) asks for a fresh sign-in (max_age), after which the call is retried once; any other 401
+  // means the session is over.
   async function api(method, path, body) {
     for (let attempt = 0; ; attempt++) {
       const headers = { Accept: "application/json" };
@@ -263,7 +264,7 @@
       const response = await fetch(path, { method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const json = await readJson(response);
       const challenge = response.headers.get("WWW-Authenticate") || "";
-      if (response.status === 403 && attempt === 0 && challenge.includes("insufficient_user_authentication")) {
+      if ((response.status === 401 || response.status === 403) && attempt === 0 && challenge.includes("insufficient_user_authentication")) {
         const maxAge = /max_age="?(\d+)/.exec(challenge);
         await stepUp(maxAge ? Number(maxAge[1]) : 0);
         continue;

@@ -9,6 +9,7 @@ CREATE TABLE myaccount_sessions (
     server_id text NOT NULL,
     scopes text NOT NULL,
     amr text NOT NULL,
+    acr text NULL,
     auth_time timestamptz NOT NULL,
     created timestamptz NOT NULL,
     expires_at timestamptz NOT NULL

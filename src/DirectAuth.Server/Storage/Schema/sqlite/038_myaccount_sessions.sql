@@ -9,6 +9,7 @@ CREATE TABLE myaccount_sessions (
     server_id TEXT NOT NULL,
     scopes TEXT NOT NULL,
     amr TEXT NOT NULL,
+    acr TEXT NULL,
     auth_time INTEGER NOT NULL,
     created INTEGER NOT NULL,
     expires_at INTEGER NOT NULL

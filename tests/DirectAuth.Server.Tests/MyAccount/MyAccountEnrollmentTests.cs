@@ -1,0 +1,179 @@
+using System.Text.Json;
+using DirectAuth.Server.Tests.OutOfBand;
+using DirectAuth.Server.Tests.Passkeys;
+using DirectAuth.Server.Tests.Phone;
+using DirectAuth.Server.Tests.Totp;
+using static DirectAuth.Server.Tests.MyAccount.MyAccountSteps;
+
+namespace DirectAuth.Server.Tests.MyAccount;
+
+/// <summary>Each factor type enrolled end to end by the user, with the tools a user has (oathtool, the phone's outbox, the authenticator device, a passkey).</summary>
+public sealed class MyAccountEnrollmentTests(MyAccountServer server) : IClassFixture<MyAccountServer>
+{
+    [Fact]
+    public async Task Totp_EnrollFromQrAndOathtool_ActiveWithRecoveryCodes_ThenSignsIn()
+    {
+        var client = await AppAsync(server);
+        var (userId, login) = await UserAsync(server);
+        var token = await SignInAsync(server, client.ClientId, login);
+
+        var (status, body, _) = await PostAsync(server, token, "/factors", new { factorType = "token:software:totp", provider = "GOOGLE" });
+        Assert.Equal(200, status);
+        Assert.Equal("PENDING_ACTIVATION", body.GetProperty("status").GetString());
+        var id = body.GetProperty("id").GetString()!;
+        Assert.Equal($"http://localhost/idp/myaccount/factors/{id}", body.GetProperty("_links").GetProperty("self").GetProperty("href").GetString());
+        Assert.Equal($"http://localhost/idp/myaccount/factors/{id}/lifecycle/activate", body.GetProperty("_links").GetProperty("activate").GetProperty("href").GetString());
+        Assert.False(body.GetProperty("_links").TryGetProperty("user", out _));
+        var activation = body.GetProperty("_embedded").GetProperty("activation");
+        var secret = activation.GetProperty("sharedSecret").GetString()!;
+        Assert.StartsWith("otpauth://totp/", activation.GetProperty("otpauthUri").GetString());
+        var qr = await server.Http.GetAsync(activation.GetProperty("_links").GetProperty("qrcode").GetProperty("href").GetString());
+        Assert.Equal(200, (int)qr.StatusCode);
+        Assert.Equal("image/png", qr.Content.Headers.ContentType!.MediaType);
+
+        var (wrong, wrongBody, _) = await PostAsync(server, token, $"/factors/{id}/lifecycle/activate", new { passCode = "000000" == OathTool.Totp(secret, server.Clock.GetUtcNow()) ? "111111" : "000000" });
+        Assert.Equal(403, wrong);
+        Assert.Equal("E0000068", wrongBody.GetProperty("errorCode").GetString());
+
+        var (activated, factor, _) = await PostAsync(server, token, $"/factors/{id}/lifecycle/activate", new { passCode = OathTool.Totp(secret, server.Clock.GetUtcNow()) });
+        Assert.Equal(200, activated);
+        Assert.Equal("ACTIVE", factor.GetProperty("status").GetString());
+        Assert.Equal(10, factor.GetProperty("_embedded").GetProperty("recoveryCodes").GetArrayLength());
+
+        var (listed, list, _) = await GetAsync(server, token, "/factors");
+        Assert.Equal(200, listed);
+        Assert.Equal("ACTIVE", Assert.Single(list.EnumerateArray()).GetProperty("status").GetString());
+
+        // The default policy now asks this user for the second factor, and the new TOTP answers it.
+        await SignInWithTotpAsync(server, client.ClientId, login, secret);
+        var events = await PhoneSteps.AuditAsync(server, "user.mfa.factor.self_activate");
+        Assert.Contains(events, e => e.ActorId == userId && e.ActorType == "User" && e.ClientId == client.ClientId);
+    }
+
+    [Fact]
+    public async Task Phone_AddVerifyWithCodeFromOutbox_Verified_ThenAnotherFactorIsNotifiedBySms()
+    {
+        var client = await AppAsync(server);
+        var (userId, login) = await UserAsync(server);
+        var token = await SignInAsync(server, client.ClientId, login);
+        var phone = PhoneSteps.NewPhone();
+
+        var (status, body, _) = await PostAsync(server, token, "/phones", new { profile = new { phoneNumber = phone }, method = "SMS" });
+        Assert.Equal(201, status);
+        Assert.Equal("UNVERIFIED", body.GetProperty("status").GetString());
+        var id = body.GetProperty("id").GetString()!;
+        var first = await PhoneSteps.LatestCodeAsync(server, phone);
+        var (wrong, wrongBody, _) = await PostAsync(server, token, $"/phones/{id}/verify", new { verificationCode = PhoneSteps.WrongCode(first) });
+        Assert.Equal(403, wrong);
+        Assert.Equal("E0000068", wrongBody.GetProperty("errorCode").GetString());
+
+        var (tooSoon, _, _) = await PostAsync(server, token, $"/phones/{id}/challenge", new { method = "SMS" });
+        Assert.Equal(429, tooSoon);
+        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        var (challenged, links, _) = await PostAsync(server, token, $"/phones/{id}/challenge", new { method = "SMS" });
+        Assert.Equal(200, challenged);
+        Assert.EndsWith($"/idp/myaccount/phones/{id}/verify", links.GetProperty("_links").GetProperty("verify").GetProperty("href").GetString());
+        var (mismatch, _, _) = await PostAsync(server, token, $"/phones/{id}/challenge", new { method = "CALL" });
+        Assert.Equal(400, mismatch);
+        var code = await PhoneSteps.LatestCodeAsync(server, phone);
+        var (verified, _, _) = await PostAsync(server, token, $"/phones/{id}/verify", new { verificationCode = code });
+        Assert.Equal(204, verified);
+
+        var (_, phones, _) = await GetAsync(server, token, "/phones");
+        var listed = Assert.Single(phones.EnumerateArray());
+        Assert.Equal("VERIFIED", listed.GetProperty("status").GetString());
+        Assert.Equal(phone, listed.GetProperty("profile").GetProperty("phoneNumber").GetString());
+
+        // The user now has a verified phone: adding another factor is told to it by SMS (a sign-in with the phone first).
+        server.Clock.Advance(TimeSpan.FromSeconds(31)); // past the phone's resend interval
+        var strong = await SignInWithSmsAsync(client.ClientId, login, phone);
+        var (push, _, _) = await PostAsync(server, strong, "/factors", new { factorType = "push" });
+        Assert.Equal(200, push);
+        server.Clock.Advance(TimeSpan.FromSeconds(1)); // the outbox lists by time: the notice comes after the sign-in's code
+        await EnrollTotpAsync(server, strong);
+        var notice = (await PhoneSteps.OutboxAsync(server, phone, 1))[0];
+        Assert.Equal("notice", notice.GetProperty("purpose").GetString());
+        Assert.Contains("an authenticator app (TOTP) was added to your account", notice.GetProperty("text").GetString());
+        var events = await PhoneSteps.AuditAsync(server, "user.mfa.factor.change_notified");
+        Assert.Contains(events, e => e.ActorId == userId && e.Outcome == "SUCCESS");
+    }
+
+    [Fact]
+    public async Task Push_EnrollAndActivateWithTheAuthenticatorDevice_Active()
+    {
+        var client = await AppAsync(server);
+        var (_, login) = await UserAsync(server);
+        var token = await SignInAsync(server, client.ClientId, login);
+        var (status, body, _) = await PostAsync(server, token, "/factors", new { factorType = "push", provider = "OKTA" });
+        Assert.Equal(200, status);
+        var activation = body.GetProperty("_embedded").GetProperty("activation");
+        Assert.StartsWith("data:image/png;base64,", activation.GetProperty("_links").GetProperty("qrcode").GetProperty("href").GetString());
+        var (origin, code) = Cli.Authenticator.PushDeviceClient.ParseActivation(activation.GetProperty("activationLink").GetString()!, null);
+        var account = await OobKit.Device(server).ActivateAsync(origin, code, "my phone", CancellationToken.None);
+        Assert.Equal(body.GetProperty("id").GetString(), account.FactorId);
+
+        var (_, factor, _) = await GetAsync(server, token, $"/factors/{account.FactorId}");
+        Assert.Equal("ACTIVE", factor.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Passkey_OptionsThenAttestation_Active_ThenSignsInWithIt()
+    {
+        var client = await AppAsync(server);
+        var (_, login) = await UserAsync(server);
+        var token = await SignInAsync(server, client.ClientId, login);
+        var (status, body, _) = await PostAsync(server, token, "/factors", new { factorType = "webauthn", provider = "FIDO", profile = new { authenticatorName = "Laptop" } });
+        Assert.Equal(200, status);
+        using var key = new SoftwarePasskey();
+        var (attestation, clientData) = key.Register(body.GetProperty("_embedded").GetProperty("activation"), MyAccountServer.Origin);
+        var id = body.GetProperty("id").GetString()!;
+
+        var (bad, badBody, _) = await PostAsync(server, token, $"/factors/{id}/lifecycle/activate", new { attestation, clientData = "e30" });
+        Assert.Equal(400, bad);
+        Assert.Equal("E0000001", badBody.GetProperty("errorCode").GetString());
+
+        var (activated, factor, _) = await PostAsync(server, token, $"/factors/{id}/lifecycle/activate", new { attestation, clientData });
+        Assert.Equal(200, activated);
+        Assert.Equal("ACTIVE", factor.GetProperty("status").GetString());
+
+        var publicKey = await server.ChallengeOkAsync(client.ClientId, login);
+        var (signIn, tokens) = await server.RedeemAsync(client.ClientId, key.Assert(publicKey, MyAccountServer.Origin));
+        Assert.True(signIn == 200, $"passkey sign-in: {signIn} {tokens}");
+    }
+
+    [Fact]
+    public async Task RecoveryCodes_Regenerate_ShownOnceNoStore_OldSetGone()
+    {
+        var client = await AppAsync(server);
+        var (_, login) = await UserAsync(server);
+        var token = await SignInAsync(server, client.ClientId, login);
+        var (status, first, response) = await PostAsync(server, token, "/recovery-codes");
+        Assert.Equal(200, status);
+        Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
+        var (_, second, _) = await PostAsync(server, token, "/recovery-codes");
+        Assert.Equal(10, second.GetProperty("recoveryCodes").GetArrayLength());
+        Assert.Empty(first.GetProperty("recoveryCodes").EnumerateArray().Select(c => c.GetString())
+            .Intersect(second.GetProperty("recoveryCodes").EnumerateArray().Select(c => c.GetString())));
+        var (read, remaining, _) = await GetAsync(server, token, "/recovery-codes");
+        Assert.Equal(200, read);
+        Assert.Equal(10, remaining.GetProperty("remaining").GetInt32());
+        Assert.False(remaining.TryGetProperty("recoveryCodes", out _));
+    }
+
+    /// <summary>Password, then the code sent by SMS to the verified phone: a token whose amr has mfa.</summary>
+    private async Task<string> SignInWithSmsAsync(string clientId, string login, string phone)
+    {
+        var (status, body) = await PasswordAsync(server, clientId, login);
+        Assert.True(status == 403, $"expected mfa_required: {status} {body}");
+        var (challenged, challenge) = await Infrastructure.ServerFixture.ReadAsync(await server.PostFormAsync("/oauth2/v1/challenge",
+            ("client_id", clientId), ("mfa_token", body.GetProperty("mfa_token").GetString()!),
+            ("challenge_types_supported", "http://auth0.com/oauth/grant-type/mfa-oob"), ("channel_hint", "sms")));
+        Assert.True(challenged == 200, $"challenge: {challenged} {challenge}");
+        var code = await PhoneSteps.LatestCodeAsync(server, phone);
+        var (tokenStatus, tokens) = await Infrastructure.ServerFixture.ReadAsync(await server.PostFormAsync(OrgToken,
+            ("grant_type", "http://auth0.com/oauth/grant-type/mfa-oob"), ("client_id", clientId), ("mfa_token", body.GetProperty("mfa_token").GetString()!),
+            ("oob_code", challenge.GetProperty("oob_code").GetString()!), ("binding_code", code)));
+        Assert.True(tokenStatus == 200, $"mfa-oob: {tokenStatus} {tokens}");
+        return tokens.GetProperty("access_token").GetString()!;
+    }
+}
