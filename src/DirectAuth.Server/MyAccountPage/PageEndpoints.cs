@@ -29,7 +29,7 @@ public static class PageEndpoints
     {
         var html = Template.Value
             .Replace("{{clientId}}", WebUtility.HtmlEncode(PageApp.ClientId), StringComparison.Ordinal)
-            .Replace("{{oauthBase}}", WebUtility.HtmlEncode($"/oauth2/{PageApp.ServerId}/v1"), StringComparison.Ordinal)
+            .Replace("{{oauthBase}}", WebUtility.HtmlEncode(PageApp.ServerId == AuthorizationServers.AuthorizationServer.OrgId ? "/oauth2/v1" : $"/oauth2/{PageApp.ServerId}/v1"), StringComparison.Ordinal)
             .Replace("{{scopes}}", WebUtility.HtmlEncode(string.Join(' ', PageApp.Scopes)), StringComparison.Ordinal);
         return Results.Content(html, "text/html; charset=utf-8");
     }
