@@ -9,6 +9,7 @@ using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Passkeys;
 using DirectAuth.Server.MyAccount;
+using DirectAuth.Server.MyAccountPage;
 using Microsoft.Extensions.Options;
 
 StartupFailedException.ExitCleanlyWhenUnhandled();
@@ -41,6 +42,7 @@ builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
 builder.Services.AddMyAccount();
+builder.Services.AddMyAccountPage();
 builder.Services.AddDirectAuthHealth();
 var behindProxy = ProxySetup.Configure(builder.Services, builder.Configuration);
 
@@ -82,6 +84,7 @@ app.MapRevokeEndpoint();
 app.MapAuthorizeEndpoint();
 app.MapOutOfBand();
 app.MapPasskeys();
+app.MapMyAccountPage();
 app.MapDirectAuthHealth();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();

@@ -25,8 +25,15 @@ public class ServerFixture : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync();
         Factory = new TestServerFactory(_database, Settings);
-        Http = Factory.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
+        ConfigureFactory(Factory);
+        Http = Factory.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = BaseAddress });
     }
+
+    /// <summary>Where the fixture's clients send requests (the in-memory server answers any host).</summary>
+    protected virtual Uri BaseAddress => new("http://localhost");
+
+    /// <summary>Runs before the first client is made, e.g. to put the server on a real port (<c>UseKestrel</c>).</summary>
+    protected virtual void ConfigureFactory(TestServerFactory factory) { }
 
     public async Task DisposeAsync()
     {
@@ -37,7 +44,7 @@ public class ServerFixture : IAsyncLifetime
 
     public HttpClient Admin()
     {
-        var client = Factory.CreateClient(new() { BaseAddress = new Uri("http://localhost") });
+        var client = Factory.CreateClient(new() { BaseAddress = BaseAddress });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("SSWS", TestServerFactory.AdminToken);
         return client;
     }
