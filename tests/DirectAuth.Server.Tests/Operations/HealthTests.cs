@@ -60,7 +60,9 @@ public sealed class HealthTests
         await SqlAsync(admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
         try
         {
-            var down = await PollAsync(http, HttpStatusCode.ServiceUnavailable);
+            // The database check fails at once; the push listener notices its connection is gone a moment later.
+            var down = await PollAsync(http, HttpStatusCode.ServiceUnavailable,
+                until: b => b.GetProperty("checks").GetProperty("push-bus").GetString() == "Unhealthy");
             Assert.Equal("Unhealthy", down.GetProperty("status").GetString());
             Assert.Equal("Unhealthy", down.GetProperty("checks").GetProperty("database").GetString());
             Assert.Equal("Unhealthy", down.GetProperty("checks").GetProperty("push-bus").GetString());
@@ -77,13 +79,13 @@ public sealed class HealthTests
         Assert.Contains("Not ready: the database did not answer", server.Output, StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> PollAsync(HttpClient http, HttpStatusCode wanted, int seconds = 20)
+    private static async Task<JsonElement> PollAsync(HttpClient http, HttpStatusCode wanted, int seconds = 20, Func<JsonElement, bool>? until = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
             var (status, body, _) = await GetAsync(http, "/health/ready");
-            if (status == wanted) return body;
+            if (status == wanted && (until is null || until(body))) return body;
             if (DateTime.UtcNow > deadline) Assert.Fail($"/health/ready kept answering {(int)status} {body.GetRawText()}, not {(int)wanted}");
             await Task.Delay(250);
         }
