@@ -29,16 +29,16 @@ public sealed class MyAccountAccess(IEnumerable<IMyAccountCallerSource> sources,
         return (caller, null);
     }
 
-    /// <summary>The step-up refusal for a change to authenticators (<see cref="StepUpRule"/>), or null when the caller's sign-in is enough.</summary>
-    public async Task<IResult?> StepUpRefusalAsync(MyAccountCaller caller, CancellationToken ct)
+    /// <summary>
+    /// The step-up refusal for a change to authenticators (<see cref="StepUpRule"/>), or null when the caller's sign-in is enough.
+    /// <paramref name="changing"/> is the factor the request activates: it does not count as one the user already has, so a
+    /// repeated activation of a factor that has just become active is answered "already active", not "sign in again".
+    /// </summary>
+    public async Task<IResult?> StepUpRefusalAsync(MyAccountCaller caller, CancellationToken ct, string? changing = null)
     {
-        var hasFactor = await HasActiveFactorAsync(caller.UserId, ct);
+        var hasFactor = await db.Set<Factor>().AnyAsync(f => f.UserId == caller.UserId && f.Status == FactorStatus.Active && f.Id != changing, ct);
         return StepUpRule.Check(caller, clock.GetUtcNow(), options.Value.StepUpMaxAgeSeconds, hasFactor);
     }
-
-    /// <summary>Whether the user has an active factor that counts for sign-in (recovery codes alone do not).</summary>
-    public Task<bool> HasActiveFactorAsync(string userId, CancellationToken ct) =>
-        db.Set<Factor>().AnyAsync(f => f.UserId == userId && f.Status == FactorStatus.Active, ct);
 }
 
 /// <summary>

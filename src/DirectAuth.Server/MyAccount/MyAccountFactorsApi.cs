@@ -67,7 +67,7 @@ public static class MyAccountFactorsApi
     private static async Task<IResult> ActivateAsync(string factorId, HttpContext http, MyAccountAccess access, MyAccountUsers users, JsonBody body,
         SelfServiceFactors factors, ServerDirectory directory)
     {
-        var (caller, user, refusal) = await users.RequireStepUpAsync(http, access, "factor.activate");
+        var (caller, user, refusal) = await users.RequireStepUpAsync(http, access, "factor.activate", activating: factorId);
         if (caller is null) return refusal!;
         if (await factors.FindAsync(caller.UserId, factorId, http.RequestAborted) is null) return SelfServiceFactors.NotFound(factorId);
         var (element, error) = await body.ReadObjectAsync<FactorsApi.ActivationFields>(http.Request);

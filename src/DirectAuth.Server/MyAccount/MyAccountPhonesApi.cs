@@ -97,7 +97,7 @@ public static class MyAccountPhonesApi
     private static async Task<IResult> VerifyAsync(string id, HttpContext http, MyAccountAccess access, MyAccountUsers users, JsonBody body,
         SelfServiceFactors factors, ServerDirectory directory)
     {
-        var (caller, user, refusal) = await users.RequireStepUpAsync(http, access, "phone.verify", MyAccountScopes.PhoneManage);
+        var (caller, user, refusal) = await users.RequireStepUpAsync(http, access, "phone.verify", MyAccountScopes.PhoneManage, activating: id);
         if (caller is null) return refusal!;
         var phone = await factors.FindAsync(caller.UserId, id, http.RequestAborted);
         if (phone is null || !IsPhone(phone)) return NotFound(id);

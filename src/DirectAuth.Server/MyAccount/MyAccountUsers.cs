@@ -12,13 +12,13 @@ public sealed class MyAccountUsers(DirectAuthDb db, MyAccountAudit audit)
     /// is written to the system log with <paramref name="operation"/>.
     /// </summary>
     public async Task<(MyAccountCaller? Caller, User? User, IResult? Refusal)> RequireStepUpAsync(
-        HttpContext http, MyAccountAccess access, string operation, string scope = Protocol.MyAccountScopes.AuthenticatorsManage)
+        HttpContext http, MyAccountAccess access, string operation, string scope = Protocol.MyAccountScopes.AuthenticatorsManage, string? activating = null)
     {
         var (caller, refusal) = await access.RequireAsync(http, scope);
         if (caller is null) return (null, null, refusal);
         var user = await db.Set<User>().FirstOrDefaultAsync(u => u.Id == caller.UserId, http.RequestAborted);
         if (user is null) return (null, null, MyAccountErrors.InvalidToken);
-        if (await access.StepUpRefusalAsync(caller, http.RequestAborted) is { } stepUp)
+        if (await access.StepUpRefusalAsync(caller, http.RequestAborted, activating) is { } stepUp)
         {
             await audit.RefusedAsync(caller, user, "STEP_UP_REQUIRED", operation, http.RequestAborted);
             return (null, null, stepUp);

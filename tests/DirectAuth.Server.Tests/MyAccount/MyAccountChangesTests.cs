@@ -86,6 +86,11 @@ public sealed class MyAccountChangesTests(MyAccountServer server) : IClassFixtur
             Assert.Equal(409, r.Status);
             Assert.Contains("already active", ErrorCause(r.Body));
         });
+        // Once it is active, the same request again is "already active", not a step-up: the factor being activated
+        // does not count as one the password-only sign-in should have used.
+        var (again, againBody, _) = await PostAsync(server, token, $"/factors/{id}/lifecycle/activate", new { passCode = code });
+        Assert.Equal(409, again);
+        Assert.Contains("already active", ErrorCause(againBody));
         Assert.Equal("ACTIVE", (await GetAsync(server, token, $"/factors/{id}")).Body.GetProperty("status").GetString());
     }
 
