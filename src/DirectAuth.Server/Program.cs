@@ -1,3 +1,4 @@
+using DirectAuth.Server.ApiReference;
 using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Health;
@@ -37,6 +38,7 @@ builder.Services.PostConfigure<DirectAuthOptions>(o =>
 builder.Services.AddDirectAuthCore();
 builder.Services.AddDirectAuthRateLimits();
 builder.Services.AddManagementOpenApi();
+builder.Services.AddMyAccountOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddPhoneFactors();
@@ -97,6 +99,7 @@ admin.MapPhoneApis();
 app.MapMyAccount(admin);
 app.MapGroup("/oauth2/v1/clients").AddEndpointFilter<AdminAuthentication>().MapClientRegistration();
 app.MapManagementOpenApi();
+if (ApiReferenceSetup.Enabled(app.Configuration, app.Environment, demo)) app.MapApiReference();
 
 if (string.IsNullOrEmpty(options.Admin.Token))
     app.Logger.LogWarning("No admin token configured (DIRECTAUTH_ADMIN_TOKEN): the management API refuses every request.");

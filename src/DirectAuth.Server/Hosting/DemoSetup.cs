@@ -70,9 +70,14 @@ public static class DemoSetup
                 -d 'scope=openid profile email offline_access'
 
             Discovery: {baseUrl}/oauth2/default/.well-known/openid-configuration
+            My Account page (the user manages their factors): {baseUrl}/myaccount{ApiReferenceLine(scope.ServiceProvider, baseUrl)}
 
             """);
     }
+
+    private static string ApiReferenceLine(IServiceProvider services, string baseUrl) =>
+        ApiReference.ApiReferenceSetup.Enabled(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>(), demo: true)
+            ? $"{Environment.NewLine}API reference: {baseUrl}{ApiReference.ApiReferenceSetup.Path}/" : "";
 
     private static IEnumerable<string> DemoGrantTypes(IServiceProvider services) =>
         services.GetServices<Grants.ITokenGrant>().Select(g => g.GrantType).Where(g => g != GrantTypes.ClientCredentials);

@@ -37,7 +37,47 @@ public static class ManagementOpenApi
                 document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("SSWS", document)] = [] });
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                var used = new List<string>();
+                foreach (var (path, item) in document.Paths)
+                {
+                    var tag = TagOf(path.TrimStart('/')) ?? "Other";
+                    if (!used.Contains(tag)) used.Add(tag);
+                    foreach (var operation in (IEnumerable<OpenApiOperation>?)item.Operations?.Values ?? [])
+                        operation.Tags = new HashSet<OpenApiTagReference> { new(tag, document) };
+                }
+                document.Tags = new HashSet<OpenApiTag>(TagOrder.Where(used.Contains).Select(t => new OpenApiTag { Name = t }));
+                return Task.CompletedTask;
+            });
         });
+
+    /// <summary>Groups operations by what they act on (the path), so the reference reads as Okta's does.</summary>
+    private static readonly (string Prefix, string Tag)[] Tags =
+    [
+        ("api/v1/users/{userId}/factors", "Factors"),
+        ("api/v1/users/{userId}/recovery-codes", "Factors"),
+        ("api/v1/users/{userId}/groups", "Groups"),
+        ("api/v1/users", "Users"),
+        ("api/v1/groups", "Groups"),
+        ("api/v1/policies", "Policies"),
+        ("api/v1/apps/{clientId}/polic", "Policies"),
+        ("api/v1/apps", "Apps (OAuth clients)"),
+        ("oauth2/v1/clients", "Apps (OAuth clients)"),
+        ("api/v1/authorizationServers", "Authorization servers"),
+        ("api/v1/authenticators/push", "Push devices (called by the authenticator app)"),
+        ("api/v1/logs", "System log"),
+        ("api/v1/outbox", "Outbox"),
+    ];
+
+    private static readonly string[] TagOrder =
+    [
+        "Users", "Groups", "Factors", "Policies", "Apps (OAuth clients)", "Authorization servers", "System log", "Outbox",
+        "Push devices (called by the authenticator app)", "Other",
+    ];
+
+    private static string? TagOf(string? relativePath) =>
+        relativePath is null ? null : Tags.FirstOrDefault(t => relativePath.StartsWith(t.Prefix, StringComparison.Ordinal)).Tag;
 
     public static void MapManagementOpenApi(this IEndpointRouteBuilder app) => app.MapOpenApi("/openapi/{documentName}.json");
 

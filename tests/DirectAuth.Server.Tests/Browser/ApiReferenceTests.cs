@@ -1,0 +1,72 @@
+using DirectAuth.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace DirectAuth.Server.Tests.Browser;
+
+/// <summary>
+/// Issue 14 item 7: the OpenAPI documents rendered by Scalar at <c>/api-reference/</c> when enabled, loading
+/// nothing from outside the server; a production server without the setting does not serve it.
+/// </summary>
+public sealed class ApiReferenceTests(ApiReferenceServer server) : IClassFixture<ApiReferenceServer>
+{
+    [Fact]
+    public Task Enabled_RendersTheManagementAndMyAccountApis_FromTheServerAlone() => SharedBrowser.RunAsync(async page =>
+    {
+        var elsewhere = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(server.Origin + "/", StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+                lock (elsewhere) elsewhere.Add(request.Url);
+        };
+
+        await page.GotoAsync(server.Origin + "/api-reference");
+        await Expect(page.GetByText("DirectAuth management API").First).ToBeVisibleAsync();
+        foreach (var tag in new[] { "Factors", "Groups", "Policies", "Apps (OAuth clients)", "Authorization servers", "System log" })
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = tag, Exact = true })).ToBeVisibleAsync();
+        await Screenshot(page, "api-reference");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Get a user by id or login").First).ToBeVisibleAsync();
+
+        await page.GotoAsync(server.Origin + "/api-reference/myaccount");
+        await Expect(page.GetByText("DirectAuth MyAccount API").First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "MyAccount (self-service)", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("List my factors").First).ToBeVisibleAsync();
+        lock (elsewhere) Assert.Empty(elsewhere);
+    });
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(SharedBrowser.ArtifactsDirectory);
+        var path = Path.Combine(SharedBrowser.ArtifactsDirectory, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path });
+        if (Environment.GetEnvironmentVariable("DIRECTAUTH_UPDATE_DOC_IMAGES") == "1")
+        {
+            var docs = Path.Combine(Path.GetDirectoryName(SharedBrowser.ArtifactsDirectory)!, "..", "docs", "images", "operations");
+            Directory.CreateDirectory(docs);
+            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+        }
+    }
+}
+
+/// <summary>Without <c>ApiReference:Enabled</c> a production server has no reference UI; its OpenAPI documents stay readable.</summary>
+public sealed class ApiReferenceOffTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Theory]
+    [InlineData("/api-reference")]
+    [InlineData("/api-reference/")]
+    [InlineData("/api-reference/scalar.js")]
+    public async Task NotEnabled_404(string path) =>
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await server.Http.GetAsync(path)).StatusCode);
+
+    [Theory]
+    [InlineData("/openapi/v1.json", "DirectAuth management API")]
+    [InlineData("/openapi/myaccount.json", "DirectAuth MyAccount API")]
+    public async Task OpenApiDocuments_ServedEitherWay(string path, string title)
+    {
+        var response = await server.Http.GetAsync(path);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(title, document.RootElement.GetProperty("info").GetProperty("title").GetString());
+    }
+}
