@@ -12,7 +12,7 @@ public static class SqliteBackupFiles
     public const string Database = "directauth.db";
     public const string MasterKey = "master.key";
 
-    /// <summary>Copies the database at <paramref name="from"/> to the new file <paramref name="to"/> (online, consistent).</summary>
+    /// <summary>Copies the database at <paramref name="from"/> to the new file <paramref name="to"/> (online, consistent; owner only).</summary>
     public static void Copy(string from, string to)
     {
         using var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = from, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30 }.ToString());
@@ -23,6 +23,7 @@ public static class SqliteBackupFiles
         using var journal = target.CreateCommand();
         journal.CommandText = "PRAGMA journal_mode=DELETE"; // one self-contained file, no -wal beside it
         journal.ExecuteNonQuery();
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(to, UnixFileMode.UserRead | UnixFileMode.UserWrite); // password hashes, sealed secrets
     }
 
     /// <summary>"ok", or what SQLite found wrong; and the newest schema version applied, for the summary.</summary>

@@ -80,6 +80,7 @@ public sealed class BackupTests : IDisposable
         Assert.Contains("Copied", backupOutput, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(Path.Combine(data, "master.key")), File.ReadAllBytes(Path.Combine(backup, "master.key")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(backup, "master.key")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(backup, "directauth.db")));
         Assert.False(File.Exists(Path.Combine(backup, "directauth.db-wal")));
 
         var (restoredCode, restoreOutput) = await ProcessSteps.CliAsync("admin", "restore", "--from", backup, "--data-dir", restored);
