@@ -45,4 +45,11 @@ public static class ErrorDescriptions
     /// </summary>
     public const string WrongNumber =
         "The number picked on the authenticator is not the one the app showed, so the push was denied. Start the sign-in again and pick the number shown.";
+
+    /// <summary>
+    /// <c>400 access_denied</c> from a sign-in grant: the app's rule requires a second factor and the user has none it
+    /// accepts. With DirectAuth the app can have the user enroll one (docs/self-service.md, "A first factor").
+    /// </summary>
+    public const string NoEnrolledFactor =
+        "The app's sign-on policy requires an additional factor, and the user has no enrolled factor that the policy accepts.";
 }

@@ -14,8 +14,10 @@ namespace DirectAuth.Server.Grants;
 /// also when the client cannot continue with any factor the user has (<c>grant_types_supported</c>).
 /// A login at the failure cap is refused as locked; tokens reset its failure counts (<see cref="LockoutService"/>).
 /// The request's <c>acr_values</c> can make the policy stricter, never weaker (<see cref="SignInRequirements"/>).
+/// A user with no factor may get a token to enroll one (<see cref="FirstFactorEnrollment"/>).
 /// </summary>
-public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions transactions, SignInTokens tokens, AuditLog audit, LockoutService lockout)
+public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions transactions, SignInTokens tokens, AuditLog audit, LockoutService lockout,
+    Microsoft.Extensions.Options.IOptions<MfaOptions> mfaOptions)
 {
     public static readonly string MfaRequiredDescription = "Verify with an additional authenticator to complete the sign-in process.";
 
@@ -46,6 +48,10 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
                 var mfaToken = await transactions.StartAsync(request, user, scopes, amr, primary, need.Kinds, ct);
                 await RecordAsync(request, user, policy, "CHALLENGE", "MFA_REQUIRED " + string.Join(' ', need.Kinds), primary, ct);
                 return new OAuthError(403, Errors.MfaRequired, MfaRequiredDescription) { MfaToken = mfaToken };
+            case SignInDecision.Deny { Reason: SignInDecision.NoAcceptedFactorReason }
+                when FirstFactorEnrollment.Allows(mfaOptions.Value.FirstFactorEnrollment, request, scopes, enrolled):
+                await RecordAsync(request, user, policy, Outcomes.Success, FirstFactorEnrollment.Reason, primary, ct);
+                return await tokens.IssueAsync(request, user, scopes, amr, Acr.SingleFactor(primary), ct);
             case SignInDecision.Deny deny:
                 await RecordAsync(request, user, policy, Outcomes.Deny, deny.Reason, primary, ct);
                 return deny.Error;

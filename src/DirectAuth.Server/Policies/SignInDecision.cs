@@ -19,8 +19,10 @@ public abstract record SignInDecision
     public static readonly OAuthError PolicyFailed = new(400, Errors.AccessDenied,
         "Policy evaluation failed for this request, please check the policy configurations.");
 
-    public static readonly OAuthError NoAcceptedFactor = new(400, Errors.AccessDenied,
-        "The app's sign-on policy requires an additional factor, and the user has no enrolled factor that the policy accepts.");
+    public static readonly OAuthError NoAcceptedFactor = new(400, Errors.AccessDenied, ErrorDescriptions.NoEnrolledFactor);
+
+    /// <summary>The <see cref="Deny.Reason"/> of <see cref="NoAcceptedFactor"/>.</summary>
+    public const string NoAcceptedFactorReason = "NO_ACCEPTED_FACTOR_ENROLLED";
 
     public static OAuthError ClientCannotContinue(IEnumerable<string> grants) => new(400, Errors.AccessDenied,
         "The app's sign-on policy requires an additional factor, but this client cannot continue with any factor the user has. " +
@@ -49,7 +51,7 @@ public abstract record SignInDecision
             _ => false,
         };
         if (!needed) return new Allow(Acr.SingleFactor(primary));
-        if (accepted.Count == 0) return new Deny(NoAcceptedFactor, "NO_ACCEPTED_FACTOR_ENROLLED");
+        if (accepted.Count == 0) return new Deny(NoAcceptedFactor, NoAcceptedFactorReason);
 
         var usable = accepted.Where(k => clientCanUse(FactorKinds.SecondFactorGrant(k))).ToList();
         if (usable.Count == 0)

@@ -16,6 +16,12 @@ public sealed class MfaOptions
     public string TotpIssuer { get; set; } = "DirectAuth";
     /// <summary>How many recovery codes a user gets at a time.</summary>
     public int RecoveryCodeCount { get; set; } = 10;
+    /// <summary>
+    /// When a rule requires a second factor and the user has none: a password sign-in at the org server that asks only
+    /// for the MyAccount authenticator and phone scopes gets an access token to enroll the first one
+    /// (<see cref="Grants.FirstFactorEnrollment"/>). Default true; false: such a user is refused until an admin enrolls a factor.
+    /// </summary>
+    public bool FirstFactorEnrollment { get; set; } = true;
 
     public IEnumerable<string> Problems()
     {
