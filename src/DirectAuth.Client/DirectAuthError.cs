@@ -62,6 +62,14 @@ public sealed record DirectAuthError(DirectAuthErrorKind Kind, string? Code, str
     /// </summary>
     public bool WrongNumber { get; init; }
 
+    /// <summary>
+    /// The app's sign-on policy requires a second factor and the user has none it accepts (DirectAuth words this apart;
+    /// false with Okta). With DirectAuth the user can enroll a first one: a password sign-in at the org issuer (the
+    /// server's origin) for <c>okta.myAccount.authenticators.manage</c> alone gets a token for <see cref="MyAccount.MyAccountClient"/>
+    /// (docs/self-service.md, "A first factor").
+    /// </summary>
+    public bool NoEnrolledFactor { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => Code is null ? $"{Kind}: {Description}" : $"{Kind} ({Code}): {Description}";
 }

@@ -77,11 +77,16 @@ public static class LoginCommand
 
     private static readonly Option<bool> SignOut = new("--sign-out") { Description = "Revoke the tokens right after signing in" };
 
+    private static readonly Option<bool> Enroll = new("--enroll")
+    {
+        Description = "If the app requires a second factor you have none of, set up an authenticator app (TOTP) then sign in with it (needs the app granted okta.myAccount.authenticators.manage)",
+    };
+
     public static Command Create()
     {
         var login = new Command("login", "Sign in as a user, as an app would: password, OTP, push with number challenge, SMS, voice or passkey. " +
             "Exit codes: 0 signed in, 1 error, 2 denied (wrong password or code, push denied, wrong number), 3 expired, 130 cancelled.");
-        foreach (var option in new Option[] { Issuer, Server, ClientId, ClientSecret, Flow, Username, Password, PasswordStdin, Otp, SecondFactor, AuthenticatorState, Scope, Json, SignOut })
+        foreach (var option in new Option[] { Issuer, Server, ClientId, ClientSecret, Flow, Username, Password, PasswordStdin, Otp, SecondFactor, AuthenticatorState, Scope, Json, SignOut, Enroll })
             login.Options.Add(option);
         login.SetAction(RunAsync);
         return login;
@@ -107,7 +112,7 @@ public static class LoginCommand
         {
             Issuer = settings.Issuer,
             ClientId = settings.ClientId,
-            ClientAuthentication = settings.ClientSecret is { } secret ? ClientAuthentication.ClientSecretBasic(secret) : ClientAuthentication.None,
+            ClientAuthentication = AuthenticationFor(settings),
             Scope = settings.Scope,
             SecondFactors = SecondFactorsFor(settings),
         });
@@ -145,9 +150,14 @@ public static class LoginCommand
             SecondFactor = ParseFactor(parse.GetValue(SecondFactor)),
             Json = parse.GetValue(Json),
             SignOut = parse.GetValue(SignOut),
+            Enroll = parse.GetValue(Enroll),
             AuthenticatorState = parse.GetValue(AuthenticatorState)!,
         };
     }
+
+    /// <summary>How the app authenticates at the token endpoint: client_secret_basic with a secret, else none (a public app).</summary>
+    public static ClientAuthentication AuthenticationFor(LoginSettings settings) =>
+        settings.ClientSecret is { } secret ? ClientAuthentication.ClientSecretBasic(secret) : ClientAuthentication.None;
 
     // A passkey is offered as a second factor when the authenticator holds one (or --factor passkey asks for it).
     private static IReadOnlyList<Factor> SecondFactorsFor(LoginSettings settings)

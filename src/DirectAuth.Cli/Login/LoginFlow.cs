@@ -15,6 +15,8 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
     private string? _otpFromFlag = settings.Otp;
     private Func<Task<SignInStep>>? _resend;   // sends a new SMS or voice code: the same start or factor choice again
     private string? _shownNumber;               // the number challenge of the last push, for a denial's message
+    private (string Username, string Password)? _credentials; // kept for --enroll, which signs in again with them
+    private bool _enrolled;
 
     public async Task<int> RunAsync(DirectAuthClient client, CancellationToken ct)
     {
@@ -27,6 +29,11 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
                     var signOut = settings.SignOut ? await SignOutAsync(client, success.Tokens, ct) : null;
                     ui.ShowSignedIn(success.Tokens, signOut);
                     return LoginExitCodes.Success;
+                case SignInFailed { Error.NoEnrolledFactor: true } when settings.Enroll && !_enrolled && _credentials is { } credentials:
+                    _enrolled = true;
+                    if (!await new FirstFactorEnrollment(settings, ui).RunAsync(credentials.Username, credentials.Password, ct)) return LoginExitCodes.Error;
+                    step = await StartAsync(client, ct);
+                    break;
                 case SignInFailed failed:
                     var code = LoginExitCodes.For(failed.Kind);
                     ui.ShowFailure(failed.Error, code, _shownNumber);
@@ -56,11 +63,12 @@ public sealed class LoginFlow(LoginSettings settings, LoginUi ui)
     {
         if (settings.Flow == LoginFlowKind.Passkey)
             return await ui.WhileBusyAsync("Asking for a passkey challenge…", () => client.SignInWithPasskeyAsync(settings.Username, ct));
-        var username = settings.Username ?? ui.Ask("Username");
+        var username = _credentials?.Username ?? settings.Username ?? ui.Ask("Username");
         switch (settings.Flow)
         {
             case LoginFlowKind.Password:
-                var password = settings.Password ?? ui.AskSecret("Password");
+                var password = _credentials?.Password ?? settings.Password ?? ui.AskSecret("Password");
+                _credentials = (username, password);
                 return await ui.WhileBusyAsync("Signing in…", () => client.SignInWithPasswordAsync(username, password, ct));
             case LoginFlowKind.Otp:
                 return await WithRetriesAsync(Factor.Otp, code => client.SignInWithOtpAsync(username, code, ct), ct);

@@ -33,6 +33,8 @@ public sealed record LoginSettings
     public Factor? SecondFactor { get; init; }
     public bool Json { get; init; }
     public bool SignOut { get; init; }
+    /// <summary>When the app requires a second factor the user lacks, enroll an authenticator app instead of failing.</summary>
+    public bool Enroll { get; init; }
     /// <summary>The authenticator's state file, where the software passkeys are.</summary>
     public required string AuthenticatorState { get; init; }
 }

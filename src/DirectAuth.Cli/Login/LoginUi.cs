@@ -62,6 +62,44 @@ public sealed class LoginUi
 
     public void ShowPasskey(string name, string login) => Say($"Signing the passkey challenge with the software passkey '{Markup.Escape(name)}' of {Markup.Escape(login)}.");
 
+    public void ShowEnrollmentNeeded() =>
+        Say("[yellow]This app needs a second factor, and you have none yet.[/] Set up an authenticator app now (--enroll).");
+
+    /// <summary>The new TOTP factor: its QR code to scan, and the secret to type where scanning is not possible.</summary>
+    public void ShowTotpEnrollment(string otpauthUri, string secret)
+    {
+        if (_json)
+        {
+            Console.Error.WriteLine($"Add this to your authenticator app: {otpauthUri}");
+            return;
+        }
+        _console.MarkupLine("Scan this QR code with your authenticator app (Google Authenticator, 1Password, …):");
+        Console.Out.WriteLine(Admin.TerminalQrCode.Render(otpauthUri));
+        _console.MarkupLine($"Or type this secret: [bold]{Markup.Escape(secret)}[/]");
+        _console.MarkupLine($"[grey]{Markup.Escape(otpauthUri)}[/]");
+    }
+
+    public void ShowEnrollmentRetry(string description) => Say($"[red]✗ Wrong code:[/] {Markup.Escape(description)} Try again with the code the app shows now.");
+
+    public void ShowEnrollmentRefused(string description) => Say($"[bold red]✗ Could not set up the authenticator app:[/] {Markup.Escape(description)}");
+
+    /// <summary>The factor is active; its recovery codes are shown this once.</summary>
+    public void ShowEnrolled(IReadOnlyList<string> recoveryCodes)
+    {
+        Say("[green]✔ Authenticator app added.[/]");
+        if (recoveryCodes.Count > 0)
+        {
+            if (_json) Console.Error.WriteLine("Recovery codes (shown once; each works once if you lose the app): " + string.Join(' ', recoveryCodes));
+            else
+            {
+                _console.Write(new Panel(new Markup(Markup.Escape(string.Join(Environment.NewLine, recoveryCodes))))
+                    .Header("[bold] Recovery codes [/]").Border(BoxBorder.Rounded));
+                _console.MarkupLine("[yellow]Shown once: keep them somewhere safe. Each works once, if you lose the app.[/]");
+            }
+        }
+        Say("Signing in again with it: use the next code the app shows.");
+    }
+
     public void ShowMfaRequired() => Say("[yellow]One more step: this app also needs a second factor.[/]");
 
     // The server's description usually ends "…and try again." already; say it once.
@@ -199,6 +237,7 @@ public sealed class LoginUi
         var said = error.WrongNumber
             ? $"You tapped a different number than the one shown{(shownNumber is null ? "" : $" ({shownNumber})")}; try again: sign in again and tap the number it shows."
             : error.Description;
+        if (error.NoEnrolledFactor) said += " Run again with --enroll to set up an authenticator app now.";
         _console.MarkupLine($"[bold red]✗ {headline}[/]: {Markup.Escape(said + retry)}"
             + (error.Code is null ? "" : $" [grey]({Markup.Escape(error.Code)}{(error.ErrorId is null ? "" : ", " + Markup.Escape(error.ErrorId))})[/]"));
     }

@@ -56,6 +56,7 @@ internal static class ErrorMapper
         {
             StatusCode = status,
             WrongNumber = kind == DirectAuthErrorKind.Denied && description == ErrorDescriptions.WrongNumber,
+            NoEnrolledFactor = error == Errors.AccessDenied && description == ErrorDescriptions.NoEnrolledFactor,
         };
     }
 
