@@ -20,7 +20,7 @@ namespace DirectAuth.Server.Authenticators;
 /// activates with it at <c>/api/v1/authenticators/push/activate</c> (<c>PushActivation</c>). One push factor per
 /// user; POST <c>lifecycle/activate</c> on a pending one issues a fresh code (the old one stops working).
 /// </summary>
-public sealed class PushFactorHandler(DirectAuthDb db, TimeProvider clock, IOptions<OutOfBandOptions> options, AuditLog audit) : IFactorHandler
+public sealed class PushFactorHandler(DirectAuthDb db, TimeProvider clock, IOptions<OutOfBandOptions> options, AuditLog audit, FactorChangeActor actor) : IFactorHandler
 {
     public string FactorType => FactorTypes.Push;
 
@@ -68,7 +68,7 @@ public sealed class PushFactorHandler(DirectAuthDb db, TimeProvider clock, IOpti
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditEntry(OobEvents.FactorEnrolled, Outcomes.Success, "Push authenticator enrollment started: activation code issued")
         {
-            ActorType = "Admin", ActorId = "admin", TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
+            ActorType = actor.Type, ActorId = actor.Id, ActorAlternateId = actor.AlternateId, TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
             Details = new Dictionary<string, string> { ["factorId"] = factor.Id, ["factorType"] = FactorTypes.Push, ["expiresAt"] = factor.ActivationExpiresAt.Value.ToString("O") },
         }, ct);
         var representation = FactorRepresentation.Base(factor, origin);

@@ -22,7 +22,7 @@ namespace DirectAuth.Server.Authenticators;
 /// </summary>
 public sealed class TotpFactorHandler(
     DirectAuthDb db, SecretProtector protector, TotpVerifier verifier, RecoveryCodeService recoveryCodes,
-    TimeProvider clock, IOptions<MfaOptions> options, AuditLog audit) : IFactorHandler
+    TimeProvider clock, IOptions<MfaOptions> options, AuditLog audit, FactorChangeActor actor) : IFactorHandler
 {
     public string FactorType => FactorTypes.Totp;
 
@@ -107,7 +107,7 @@ public sealed class TotpFactorHandler(
         factor.LastUpdated = now;
         await audit.RecordAsync(FactorAudit(MfaEventTypes.FactorActivated, "Activate TOTP factor", factor, user), ct);
 
-        var codes = await recoveryCodes.GenerateAsync(user, "Admin", ct);
+        var codes = await recoveryCodes.GenerateAsync(user, actor.Type, ct);
         var answer = Represent(factor, origin);
         answer["_embedded"] = new Dictionary<string, object> { ["recoveryCodes"] = codes };
         return new JsonBodyResult(answer);
@@ -138,9 +138,9 @@ public sealed class TotpFactorHandler(
         return (settings, provider, null);
     }
 
-    private static AuditEntry FactorAudit(string eventType, string message, Factor factor, User user) => new(eventType, Outcomes.Success, message)
+    private AuditEntry FactorAudit(string eventType, string message, Factor factor, User user) => new(eventType, Outcomes.Success, message)
     {
-        ActorType = "Admin", ActorId = "admin", TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
+        ActorType = actor.Type, ActorId = actor.Id, ActorAlternateId = actor.AlternateId, TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
         Details = new Dictionary<string, string> { ["factorId"] = factor.Id, ["factorType"] = factor.FactorType },
     };
 }

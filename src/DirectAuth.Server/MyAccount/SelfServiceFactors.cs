@@ -16,7 +16,8 @@ namespace DirectAuth.Server.MyAccount;
 /// Callers have checked the scope and the step-up.
 /// </summary>
 public sealed class SelfServiceFactors(
-    DirectAuthDb db, IEnumerable<IFactorHandler> handlers, MyAccountAudit audit, FactorChangeNotifier notifier, LastFactorRule lastFactor)
+    DirectAuthDb db, IEnumerable<IFactorHandler> handlers, MyAccountAudit audit, FactorChangeNotifier notifier, LastFactorRule lastFactor,
+    FactorChangeActor actor)
 {
     public IFactorHandler? HandlerFor(string factorType) => handlers.FirstOrDefault(h => h.FactorType == factorType);
 
@@ -25,6 +26,7 @@ public sealed class SelfServiceFactors(
     /// <summary>Starts an enrollment; the handler's answer (the factor, PENDING_ACTIVATION, or an error).</summary>
     public async Task<IResult> EnrollAsync(HttpContext http, MyAccountCaller caller, User user, IFactorHandler handler, JsonElement body, string origin)
     {
+        actor.SelfService(user);
         var result = await handler.EnrollAsync(new FactorEnrollment(http, user, body, origin), http.RequestAborted);
         if (result is JsonBodyResult { Value: Dictionary<string, object?> answer } && answer["id"] is string id
             && await FindAsync(caller.UserId, id, http.RequestAborted) is { } factor)
@@ -52,6 +54,7 @@ public sealed class SelfServiceFactors(
             if (factor is null || handler is null) return NotFound(factorId);
             if (factor.Status != FactorStatus.PendingActivation) return AlreadyActive;
 
+            actor.SelfService(user);
             result = await handler.ActivateAsync(factor, user, body, origin, ct);
             if (result is JsonBodyResult { Status: 200 })
             {
@@ -72,6 +75,7 @@ public sealed class SelfServiceFactors(
         if (HandlerFor(factor.FactorType) is not PhoneFactorHandler phone)
             return Validation.Failed("factor", "Only a pending sms or call factor can be sent a new code");
         if (factor.Status != FactorStatus.PendingActivation) return AlreadyActive;
+        actor.SelfService(user);
         return await phone.ResendAsync(factor, user, origin, http.RequestAborted);
     }
 

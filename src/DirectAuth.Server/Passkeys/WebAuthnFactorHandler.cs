@@ -15,7 +15,7 @@ namespace DirectAuth.Server.Passkeys;
 /// <c>profile.credentialId</c>, <c>authenticatorName</c> and <c>aaguid</c>. A user may have several; each is
 /// deleted on its own. The ceremony itself is <see cref="WebAuthnRegistration"/>, shared with self-service enrollment.
 /// </summary>
-public sealed class WebAuthnFactorHandler(WebAuthnRegistration registration, AuditLog audit) : IFactorHandler
+public sealed class WebAuthnFactorHandler(WebAuthnRegistration registration, AuditLog audit, FactorChangeActor actor) : IFactorHandler
 {
     public const string Provider = WebAuthnRegistration.Provider;
 
@@ -71,9 +71,9 @@ public sealed class WebAuthnFactorHandler(WebAuthnRegistration registration, Aud
 
     public Dictionary<string, object?> Represent(Factor factor, string origin) => FactorRepresentation.Base(factor, origin);
 
-    private static AuditEntry FactorAudit(string eventType, string message, Factor factor, User user) => new(eventType, Outcomes.Success, message)
+    private AuditEntry FactorAudit(string eventType, string message, Factor factor, User user) => new(eventType, Outcomes.Success, message)
     {
-        ActorType = "Admin", ActorId = "admin", TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
+        ActorType = actor.Type, ActorId = actor.Id, ActorAlternateId = actor.AlternateId, TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
         Details = new Dictionary<string, string> { ["factorId"] = factor.Id, ["factorType"] = factor.FactorType },
     };
 }

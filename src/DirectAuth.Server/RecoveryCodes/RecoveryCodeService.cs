@@ -46,7 +46,7 @@ public sealed class RecoveryCodeService(DirectAuthDb db, TimeProvider clock, IOp
         }
         await audit.RecordAsync(new AuditEntry(MfaEventTypes.RecoveryCodesGenerated, Outcomes.Success, "Recovery codes generated")
         {
-            ActorType = actorType, ActorId = actorType == "User" ? user.Id : "admin", TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
+            ActorType = actorType, ActorId = actorType == "User" ? user.Id : "admin", ActorAlternateId = actorType == "User" ? user.Login : null, TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
             Details = new Dictionary<string, string> { ["count"] = codes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         }, ct);
         return codes;

@@ -22,6 +22,7 @@ public static class MfaSetup
         services.AddScoped<MfaTransactions>();
         services.AddScoped<TotpVerifier>();
         services.AddScoped<RecoveryCodeService>();
+        services.AddScoped<Authenticators.FactorChangeActor>();
         services.AddScoped<IFactorHandler, TotpFactorHandler>();
         services.AddScoped<ISecretResealer, TotpSecretResealer>();
         services.AddScoped<ITokenGrant, OtpGrant>();

@@ -10,6 +10,9 @@ namespace DirectAuth.Server.Tests.Browser;
 /// </summary>
 public sealed class ApiReferenceTests(ApiReferenceServer server) : IClassFixture<ApiReferenceServer>
 {
+    // Scalar renders in the browser after loading a large script: on a busy machine that takes more than the default 5 s.
+    private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 30_000 };
+
     [Fact]
     public Task Enabled_RendersTheManagementAndMyAccountApis_FromTheServerAlone() => SharedBrowser.RunAsync(async page =>
     {
@@ -21,17 +24,17 @@ public sealed class ApiReferenceTests(ApiReferenceServer server) : IClassFixture
         };
 
         await page.GotoAsync(server.Origin + "/api-reference");
-        await Expect(page.GetByText("DirectAuth management API").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("DirectAuth management API").First).ToBeVisibleAsync(Slow);
         foreach (var tag in new[] { "Factors", "Groups", "Policies", "Apps (OAuth clients)", "Authorization servers", "System log" })
-            await Expect(page.GetByRole(AriaRole.Link, new() { Name = tag, Exact = true })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = tag, Exact = true })).ToBeVisibleAsync(Slow);
         await Screenshot(page, "api-reference");
         await page.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).ClickAsync();
-        await Expect(page.GetByText("Get a user by id or login").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("Get a user by id or login").First).ToBeVisibleAsync(Slow);
 
         await page.GotoAsync(server.Origin + "/api-reference/myaccount");
-        await Expect(page.GetByText("DirectAuth MyAccount API").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("DirectAuth MyAccount API").First).ToBeVisibleAsync(Slow);
         await page.GetByRole(AriaRole.Link, new() { Name = "MyAccount (self-service)", Exact = true }).ClickAsync();
-        await Expect(page.GetByText("List my factors").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("List my factors").First).ToBeVisibleAsync(Slow);
         lock (elsewhere) Assert.Empty(elsewhere);
     });
 

@@ -11,6 +11,25 @@ namespace DirectAuth.Server.Tests.MyAccount;
 public sealed class MyAccountEnrollmentTests(MyAccountServer server) : IClassFixture<MyAccountServer>
 {
     [Fact]
+    public async Task SelfService_EveryEventOfTheChange_NamesTheUserAsActor_AdminChangesStillTheAdmin()
+    {
+        var client = await AppAsync(server);
+        var (userId, login) = await UserAsync(server);
+        var token = await SignInAsync(server, client.ClientId, login);
+        await EnrollTotpAsync(server, token);
+
+        foreach (var type in new[] { "user.mfa.factor.enroll", "user.mfa.factor.activate", "user.mfa.recovery_codes.generate" })
+        {
+            var e = Assert.Single(await PhoneSteps.AuditAsync(server, type), e => e.TargetId == userId);
+            Assert.True(e.ActorType == "User" && e.ActorId == userId && e.ActorAlternateId == login, $"{type}: actor {e.ActorType} {e.ActorId} {e.ActorAlternateId}");
+        }
+        var (otherId, _) = await UserAsync(server);
+        await server.EnrollTotpAsyncAdmin(otherId);
+        var byAdmin = Assert.Single(await PhoneSteps.AuditAsync(server, "user.mfa.factor.activate"), e => e.TargetId == otherId);
+        Assert.Equal(("Admin", "admin"), (byAdmin.ActorType, byAdmin.ActorId));
+    }
+
+    [Fact]
     public async Task Totp_EnrollFromQrAndOathtool_ActiveWithRecoveryCodes_ThenSignsIn()
     {
         var client = await AppAsync(server);

@@ -30,7 +30,7 @@ public sealed class CallFactorHandler(PhoneFactorServices services) : PhoneFacto
 
 /// <summary>What the phone factor handlers need, in one scoped bundle.</summary>
 public sealed record PhoneFactorServices(
-    DirectAuthDb Db, PhoneCodes Codes, PhoneCodeSender Sender, AuditLog Audit, TimeProvider Clock, IOptions<PhoneOptions> Options);
+    DirectAuthDb Db, PhoneCodes Codes, PhoneCodeSender Sender, AuditLog Audit, TimeProvider Clock, IOptions<PhoneOptions> Options, FactorChangeActor Actor);
 
 /// <summary>
 /// Enrollment of a phone factor over the Factors API, Okta-shaped: <c>POST /users/{id}/factors</c> with
@@ -170,7 +170,7 @@ public abstract class PhoneFactorHandler(PhoneFactorServices s) : IFactorHandler
 
     private AuditEntry Audit(string eventType, string outcome, string message, User user, Factor factor) => new(eventType, outcome, message)
     {
-        ActorId = "admin", ActorType = "Admin", TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
+        ActorType = s.Actor.Type, ActorId = s.Actor.Id, ActorAlternateId = s.Actor.AlternateId, TargetId = user.Id, TargetType = "User", TargetAlternateId = user.Login,
         Details = new Dictionary<string, string> { ["factorId"] = factor.Id, ["factorType"] = FactorType },
     };
 }
