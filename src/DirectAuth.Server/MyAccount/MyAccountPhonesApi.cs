@@ -106,7 +106,12 @@ public static class MyAccountPhonesApi
         if (string.IsNullOrWhiteSpace(request.VerificationCode)) return Validation.Failed("verificationCode", "verificationCode: The field cannot be left blank");
         var activation = JsonSerializer.SerializeToElement(new { passCode = request.VerificationCode });
         var result = await factors.ActivateAsync(http, caller, user!, id, activation, directory.OriginOf(http.Request));
-        return result is JsonBodyResult { Status: 200 } ? Results.NoContent() : result;
+        if (result is not JsonBodyResult { Status: 200 } verified) return result;
+        // Okta answers 204. The user's first factor also brings their recovery codes, shown this once: then 200 with them.
+        return verified.Value is Dictionary<string, object?> { } factor && factor.TryGetValue("_embedded", out var embedded)
+            && embedded is Dictionary<string, object> e && e.TryGetValue("recoveryCodes", out var codes)
+            ? new JsonBodyResult(new Dictionary<string, object?> { ["recoveryCodes"] = codes })
+            : Results.NoContent();
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext http, MyAccountAccess access, MyAccountUsers users, SelfServiceFactors factors)

@@ -15,7 +15,8 @@ namespace DirectAuth.Server.Passkeys;
 /// <c>profile.credentialId</c>, <c>authenticatorName</c> and <c>aaguid</c>. A user may have several; each is
 /// deleted on its own. The ceremony itself is <see cref="WebAuthnRegistration"/>, shared with self-service enrollment.
 /// </summary>
-public sealed class WebAuthnFactorHandler(WebAuthnRegistration registration, AuditLog audit, FactorChangeActor actor) : IFactorHandler
+public sealed class WebAuthnFactorHandler(WebAuthnRegistration registration, AuditLog audit, FactorChangeActor actor,
+    RecoveryCodes.RecoveryCodeService recoveryCodes) : IFactorHandler
 {
     public const string Provider = WebAuthnRegistration.Provider;
 
@@ -66,7 +67,10 @@ public sealed class WebAuthnFactorHandler(WebAuthnRegistration registration, Aud
                 ["factorId"] = factor.Id, ["factorType"] = factor.FactorType, ["aaguid"] = credential.Aaguid, ["attestationFormat"] = credential.AttestationFormat,
             },
         }, ct);
-        return new JsonBodyResult(Represent(factor, origin));
+        var answer = Represent(factor, origin);
+        if (await recoveryCodes.FirstSetAsync(user, actor.Type, ct) is { } codes)
+            answer["_embedded"] = new Dictionary<string, object> { ["recoveryCodes"] = codes };
+        return new JsonBodyResult(answer);
     }
 
     public Dictionary<string, object?> Represent(Factor factor, string origin) => FactorRepresentation.Base(factor, origin);

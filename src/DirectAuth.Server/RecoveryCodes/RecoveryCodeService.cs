@@ -23,6 +23,13 @@ public sealed class RecoveryCodeService(DirectAuthDb db, TimeProvider clock, IOp
     private const int Iterations = 10_000;
     private const int CodeLength = 16;
 
+    /// <summary>
+    /// The first set, for a user whose first factor was just activated (SMS, voice, passkey; TOTP always issues a new set):
+    /// generated when the user has no unused code, else null. Shown once, in the activation's answer.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> FirstSetAsync(User user, string actorType, CancellationToken ct) =>
+        await db.Set<RecoveryCode>().AnyAsync(c => c.UserId == user.Id && c.UsedAt == null, ct) ? null : await GenerateAsync(user, actorType, ct);
+
     /// <summary>Replaces the user's recovery codes with a new set and returns them (the only time they are shown).</summary>
     public async Task<IReadOnlyList<string>> GenerateAsync(User user, string actorType, CancellationToken ct)
     {

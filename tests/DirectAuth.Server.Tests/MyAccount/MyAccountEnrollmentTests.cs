@@ -95,8 +95,11 @@ public sealed class MyAccountEnrollmentTests(MyAccountServer server) : IClassFix
         var (mismatch, _, _) = await PostAsync(server, token, $"/phones/{id}/challenge", new { method = "CALL" });
         Assert.Equal(400, mismatch);
         var code = await PhoneSteps.LatestCodeAsync(server, phone);
-        var (verified, _, _) = await PostAsync(server, token, $"/phones/{id}/verify", new { verificationCode = code });
-        Assert.Equal(204, verified);
+        var (verified, firstFactor, _) = await PostAsync(server, token, $"/phones/{id}/verify", new { verificationCode = code });
+        Assert.Equal(200, verified); // the user's first factor: their recovery codes come with it, this once
+        var recoveryCodes = firstFactor.GetProperty("recoveryCodes");
+        Assert.Equal(10, recoveryCodes.GetArrayLength());
+        Assert.Equal(10, (await GetAsync(server, token, "/recovery-codes")).Body.GetProperty("remaining").GetInt32());
 
         var (_, phones, _) = await GetAsync(server, token, "/phones");
         var listed = Assert.Single(phones.EnumerateArray());
@@ -115,6 +118,16 @@ public sealed class MyAccountEnrollmentTests(MyAccountServer server) : IClassFix
         Assert.Contains("an authenticator app (TOTP) was added to your account", notice.GetProperty("text").GetString());
         var events = await PhoneSteps.AuditAsync(server, "user.mfa.factor.change_notified");
         Assert.Contains(events, e => e.ActorId == userId && e.Outcome == "SUCCESS");
+
+        // A phone for calls is not the first factor: Okta's 204, and the codes the user has stay as they are.
+        var second = PhoneSteps.NewPhone();
+        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        var (added, secondBody, _) = await PostAsync(server, strong, "/phones", new { profile = new { phoneNumber = second }, method = "CALL" });
+        Assert.True(added == 201, $"{added} {secondBody}");
+        var (again, _, _) = await PostAsync(server, strong, $"/phones/{secondBody.GetProperty("id").GetString()}/verify",
+            new { verificationCode = await PhoneSteps.LatestCodeAsync(server, second) });
+        Assert.Equal(204, again);
+        Assert.Equal(10, (await GetAsync(server, strong, "/recovery-codes")).Body.GetProperty("remaining").GetInt32());
     }
 
     [Fact]
@@ -154,6 +167,7 @@ public sealed class MyAccountEnrollmentTests(MyAccountServer server) : IClassFix
         var (activated, factor, _) = await PostAsync(server, token, $"/factors/{id}/lifecycle/activate", new { attestation, clientData });
         Assert.Equal(200, activated);
         Assert.Equal("ACTIVE", factor.GetProperty("status").GetString());
+        Assert.Equal(10, factor.GetProperty("_embedded").GetProperty("recoveryCodes").GetArrayLength()); // the first factor brings them
 
         var publicKey = await server.ChallengeOkAsync(client.ClientId, login);
         var (signIn, tokens) = await server.RedeemAsync(client.ClientId, key.Assert(publicKey, MyAccountServer.Origin));

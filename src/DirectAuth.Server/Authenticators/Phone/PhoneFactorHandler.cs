@@ -30,7 +30,8 @@ public sealed class CallFactorHandler(PhoneFactorServices services) : PhoneFacto
 
 /// <summary>What the phone factor handlers need, in one scoped bundle.</summary>
 public sealed record PhoneFactorServices(
-    DirectAuthDb Db, PhoneCodes Codes, PhoneCodeSender Sender, AuditLog Audit, TimeProvider Clock, IOptions<PhoneOptions> Options, FactorChangeActor Actor);
+    DirectAuthDb Db, PhoneCodes Codes, PhoneCodeSender Sender, AuditLog Audit, TimeProvider Clock, IOptions<PhoneOptions> Options, FactorChangeActor Actor,
+    RecoveryCodes.RecoveryCodeService RecoveryCodes);
 
 /// <summary>
 /// Enrollment of a phone factor over the Factors API, Okta-shaped: <c>POST /users/{id}/factors</c> with
@@ -123,7 +124,10 @@ public abstract class PhoneFactorHandler(PhoneFactorServices s) : IFactorHandler
         if (activated == 0)
             return new OktaErrorResult(400, OktaErrors.Create("E0000001", "Api validation failed: factor", "The factor is already active"));
         await s.Audit.RecordAsync(Audit(PhoneEvents.FactorActivated, Outcomes.Success, $"{FactorType} factor activated", user, factor), ct);
-        return new JsonBodyResult(Represent(await ReloadAsync(factor.Id, ct), origin));
+        var answer = Represent(await ReloadAsync(factor.Id, ct), origin);
+        if (await s.RecoveryCodes.FirstSetAsync(user, s.Actor.Type, ct) is { } codes)
+            answer["_embedded"] = new Dictionary<string, object> { ["recoveryCodes"] = codes };
+        return new JsonBodyResult(answer);
     }
 
     public Dictionary<string, object?> Represent(Factor factor, string origin)
