@@ -23,6 +23,29 @@ public sealed class AppsCliTests(CliServer server) : IClassFixture<CliServer>
     }
 
     [Fact]
+    public async Task AppsGrant_MyAccountScopes_ListedThenRevoked_UnknownScopeRefused()
+    {
+        var clientId = await server.RegisterPublicClientAsync();
+
+        var grant = await server.AdminAsync("apps", "grant", clientId, "okta.myAccount.authenticators.manage", "okta.myAccount.phone.manage");
+        var listed = await server.AdminAsync("apps", "grants", clientId);
+        var unknown = await server.AdminAsync("apps", "grant", clientId, "okta.users.manage");
+        var revoke = await server.AdminAsync("apps", "revoke-grant", clientId, "okta.myAccount.phone.manage");
+        var (_, afterRevoke) = await server.GetAsync($"/api/v1/apps/{clientId}/grants");
+
+        Assert.True(grant.ExitCode == 0, grant.ToString());
+        Assert.Contains($"Granted okta.myAccount.authenticators.manage to app {clientId}.", grant.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Granted okta.myAccount.phone.manage to app {clientId}.", grant.Stdout, StringComparison.Ordinal);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Contains("okta.myAccount.authenticators.manage", listed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("okta.myAccount.phone.manage", listed.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("okta.users.manage", unknown.Stderr, StringComparison.Ordinal);
+        Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        Assert.Equal("okta.myAccount.authenticators.manage", Assert.Single(afterRevoke.EnumerateArray()).GetProperty("scopeId").GetString());
+    }
+
+    [Fact]
     public async Task AppsNewSecret_OldSecretRefusedNewAccepted()
     {
         var (clientId, oldSecret) = await RegisterServiceAppAsync();

@@ -17,6 +17,7 @@ public static class AppsCommand
         apps.Subcommands.Add(Lifecycle("activate", "Activate a deactivated app."));
         apps.Subcommands.Add(Lifecycle("deactivate", "Deactivate an app: its client authentication fails and its refresh tokens end."));
         apps.Subcommands.Add(Delete());
+        foreach (var grants in AppGrantsCommands.Create()) apps.Subcommands.Add(grants);
         return apps;
     }
 
