@@ -35,7 +35,7 @@ public static class UsersApi
         users.MapPost("/{id}", UserUpdate.UpdateAsync).WithSummary("Update a user: profile fields present in the body, credentials.password.value")
             .WithJsonBody<UserRepresentation.CreateRequest>();
         users.MapPost("/{id}/lifecycle/{operation}", UserLifecycle.ChangeAsync)
-            .WithSummary("Lifecycle: activate, deactivate, suspend, unsuspend or unlock a user");
+            .WithSummary("Lifecycle: activate, deactivate, suspend, unsuspend, unlock or expire_password");
         users.MapDelete("/{id}", UserLifecycle.DeleteAsync).WithSummary("Delete a user (the first delete deactivates, a second one deletes)");
     }
 
@@ -54,6 +54,9 @@ public static class UsersApi
         if (profile.MobilePhone is { Length: > 100 }) return Validation.Failed("mobilePhone", "mobilePhone: The field is too long");
         var (mobilePhone, phoneError) = MobilePhone(profile.MobilePhone, phone.Value.DefaultRegion);
         if (phoneError is not null) return phoneError;
+
+        var (attributes, attributeError) = UserRepresentation.Attributes(profile.Other ?? []);
+        if (attributes is null) return attributeError!;
 
         var password = request.Credentials?.Password?.Value;
         if (password is not null && PasswordRules.Check(password, login) is { } weak)
@@ -74,6 +77,7 @@ public static class UsersApi
             FirstName = Blank(profile.FirstName),
             LastName = Blank(profile.LastName),
             MobilePhone = mobilePhone,
+            ProfileAttributes = ProfileAttributes.Serialize(attributes),
             Status = !activate ? UserStatus.Staged : password is null ? UserStatus.Provisioned : UserStatus.Active,
             PasswordHash = password is null ? null : hashing.Hash(password),
             Created = now,
