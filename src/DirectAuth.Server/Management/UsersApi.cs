@@ -28,9 +28,9 @@ public static class UsersApi
         users.MapPost("", CreateAsync).WithSummary("Create a user (?activate=false creates it STAGED)")
             .WithJsonBody<UserRepresentation.CreateRequest>()
             .WithQueryParameters(("activate", "false: create the user STAGED (default true)"));
-        users.MapGet("", UserSearch.ListAsync).WithSummary("List users: q (prefix), search or filter (field eq \"value\" and ...), limit, after")
-            .WithQueryParameters(("q", "Prefix of login, email, first or last name"), ("search", "field eq \"value\" [and ...]"),
-                ("filter", "Same as search"), ("limit", "Page size, at most 200"), ("after", "Cursor from the Link rel=next header"));
+        users.MapGet("", UserSearch.ListAsync).WithSummary("List users: q (prefix), search or filter (Okta expressions: eq ne sw gt ge lt le pr, and, or), limit, after")
+            .WithQueryParameters(("q", "Prefix of login, email, first or last name"), ("search", "e.g. profile.lastName sw \"sm\" and status eq \"ACTIVE\""),
+                ("filter", "e.g. lastUpdated gt \"2026-01-01T00:00:00.000Z\""), ("limit", "Page size, at most 200"), ("after", "Cursor from the Link rel=next header"));
         users.MapGet("/{idOrLogin}", GetAsync).WithSummary("Get a user by id or login");
         users.MapPost("/{id}", UserUpdate.UpdateAsync).WithSummary("Update a user: profile fields present in the body, credentials.password.value")
             .WithJsonBody<UserRepresentation.CreateRequest>();
