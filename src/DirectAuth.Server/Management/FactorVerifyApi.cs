@@ -3,6 +3,7 @@ using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
+using DirectAuth.Server.OutOfBand.Push;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,8 @@ namespace DirectAuth.Server.Management;
 /// Okta's <c>POST /api/v1/users/{id}/factors/{fid}/verify</c> (an admin or a back end checks a factor of the
 /// user) and <c>GET /api/v1/users/{id}/factors/catalog</c> (the factor types the user can enroll). Verify: TOTP
 /// takes a <c>passCode</c>; SMS and call first send a code (no body: <c>factorResult CHALLENGE</c>), then take it.
-/// A right code answers <c>factorResult SUCCESS</c>, a wrong one 403 E0000068.
+/// A right code answers <c>factorResult SUCCESS</c>, a wrong one 403 E0000068. Push: verify sends a push (201,
+/// <c>factorResult WAITING</c> and a <c>poll</c> link), <c>GET .../transactions/{id}</c> answers its state.
 /// </summary>
 public static class FactorVerifyApi
 {
@@ -22,19 +24,21 @@ public static class FactorVerifyApi
     public static void MapFactorVerifyApi(this RouteGroupBuilder api)
     {
         api.MapPost("/users/{userId}/factors/{factorId}/verify", VerifyAsync).WithTags("Factors")
-            .WithSummary("Verify a factor: TOTP with passCode; sms and call: no body sends a code (CHALLENGE), then passCode")
+            .WithSummary("Verify a factor: TOTP with passCode; sms and call: no body sends a code (CHALLENGE), then passCode; push: WAITING and a poll link")
             .WithJsonBody<VerifyFields>();
+        api.MapGet("/users/{userId}/factors/{factorId}/transactions/{transactionId}", PollAsync).WithTags("Factors")
+            .WithSummary("Poll a push verification: WAITING, SUCCESS (answered once), REJECTED or TIMEOUT");
         api.MapGet("/users/{userId}/factors/catalog", CatalogAsync).WithTags("Factors")
             .WithSummary("The factor types the user can enroll, with their status (NOT_SETUP or ACTIVE)");
     }
 
     private static async Task<IResult> VerifyAsync(
-        string userId, string factorId, HttpContext http, DirectAuthDb db, JsonBody body, TotpVerifier totp, PhoneFactorVerifier phone, ServerDirectory directory)
+        string userId, string factorId, HttpContext http, DirectAuthDb db, JsonBody body, TotpVerifier totp, PhoneFactorVerifier phone,
+        PushFactorVerifier push, ServerDirectory directory)
     {
         var ct = http.RequestAborted;
         var user = await UsersApi.FindAsync(db, userId, ct);
-        var factor = user is null || factorId.Length > 64 ? null
-            : await db.Set<Factor>().AsNoTracking().FirstOrDefaultAsync(f => f.UserId == user.Id && f.Id == factorId, ct);
+        var factor = await FindAsync(db, user, factorId, ct);
         if (user is null || factor is null) return Validation.NotFound($"{AuthorizationServersApi.Shorten(factorId)} (UserFactor)");
         if (factor.Status != FactorStatus.Active)
             return Validation.Failed("factor", "The factor is not active; activate it first");
@@ -69,9 +73,48 @@ public static class FactorVerifyApi
                     PhoneFactorVerifier.Outcome.NoAttemptsLeft => PhoneApiErrors.InvalidPasscode("No passcode is pending, or too many wrong ones. Verify without a passCode to send a new one."),
                     _ => PhoneApiErrors.InvalidPasscode(PhoneApiErrors.WrongCode),
                 };
+            case FactorTypes.Push:
+                var (transaction, refusal) = await push.StartAsync(factor, user, http, ct);
+                if (transaction is null) return new OktaErrorResult(429, OktaErrors.Create("E0000047", "API call exceeded rate limit due to too many requests.", refusal!.Description));
+                return new JsonBodyResult(Waiting(factor, transaction.Id, transaction.ExpiresAt, origin), 201);
             default:
                 return Validation.Failed("factorType", $"factorType: '{factor.FactorType}' factors are verified by signing in, not through this API");
         }
+    }
+
+    private static async Task<IResult> PollAsync(
+        string userId, string factorId, string transactionId, HttpContext http, DirectAuthDb db, PushFactorVerifier push, ServerDirectory directory)
+    {
+        var ct = http.RequestAborted;
+        var user = await UsersApi.FindAsync(db, userId, ct);
+        var factor = await FindAsync(db, user, factorId, ct);
+        if (user is null || factor is null) return Validation.NotFound($"{AuthorizationServersApi.Shorten(factorId)} (UserFactor)");
+        return await push.PollAsync(factor, transactionId, ct) switch
+        {
+            PushFactorVerifier.Poll.NotFound => Validation.NotFound($"{AuthorizationServersApi.Shorten(transactionId)} (Transaction)"),
+            PushFactorVerifier.Poll.Waiting => new JsonBodyResult(Waiting(factor, transactionId, null, directory.OriginOf(http.Request))),
+            var result => new JsonBodyResult(new Dictionary<string, object> { ["factorResult"] = result.ToString().ToUpperInvariant() }),
+        };
+    }
+
+    private static async Task<Factor?> FindAsync(DirectAuthDb db, Users.User? user, string factorId, CancellationToken ct) =>
+        user is null || factorId.Length > 64 ? null
+            : await db.Set<Factor>().AsNoTracking().FirstOrDefaultAsync(f => f.UserId == user.Id && f.Id == factorId, ct);
+
+    private static Dictionary<string, object?> Waiting(Factor factor, string transactionId, DateTimeOffset? expiresAt, string origin)
+    {
+        var self = $"{origin}/api/v1/users/{factor.UserId}/factors/{factor.Id}";
+        var body = new Dictionary<string, object?>
+        {
+            ["factorResult"] = "WAITING",
+            ["profile"] = factor.Profile is null ? new Dictionary<string, object>() : JsonDocument.Parse(factor.Profile).RootElement.Clone(),
+            ["_links"] = new Dictionary<string, object>
+            {
+                ["poll"] = new Dictionary<string, object> { ["href"] = $"{self}/transactions/{transactionId}", ["hints"] = new Dictionary<string, string[]> { ["allow"] = ["GET"] } },
+            },
+        };
+        if (expiresAt is not null) body["expiresAt"] = expiresAt;
+        return body;
     }
 
     private static JsonBodyResult Success() => new(new Dictionary<string, object> { ["factorResult"] = "SUCCESS" });
