@@ -55,7 +55,10 @@ public static class UserRepresentation
     public static IResult? Check(string name, JsonElement value)
     {
         if (!ProfileAttributes.IsKnown(name))
-            return Validation.Failed("profile", $"profile: Property name '{AuthorizationServersApi.Shorten(name)}' is not defined in the user profile");
+        {
+            var shown = AuthorizationServersApi.Shorten(name);
+            return Validation.Failed($"profile.{shown}", $"profile.{shown}: Property name '{shown}' is not defined in the user profile");
+        }
         if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)) return Validation.Failed(name, $"{name}: Must be a string or null");
         return value.ValueKind == JsonValueKind.String && ProfileAttributes.Problem(name, value.GetString()!.Trim()) is { } problem
             ? Validation.Failed(name, problem) : null;

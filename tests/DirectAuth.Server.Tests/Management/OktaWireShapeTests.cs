@@ -91,7 +91,7 @@ public sealed class OktaWireShapeTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Theory]
-    [InlineData("""{"profile":{"login":"bad-attr@example.com","favouriteColour":"blue"}}""", "profile")]
+    [InlineData("""{"profile":{"login":"bad-attr@example.com","favouriteColour":"blue"}}""", "profile.favouriteColour")]
     [InlineData("""{"profile":{"login":"bad-attr@example.com","countryCode":"Britain"}}""", "countryCode")]
     [InlineData("""{"profile":{"login":"bad-attr@example.com","secondEmail":"nope"}}""", "secondEmail")]
     [InlineData("""{"profile":{"login":"bad-attr@example.com","profileUrl":"javascript:alert(1)"}}""", "profileUrl")]
