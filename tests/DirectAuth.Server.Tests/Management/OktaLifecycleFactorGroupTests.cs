@@ -79,6 +79,40 @@ public sealed class OktaLifecycleFactorGroupTests(ServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task VerifyCall_ChallengeThenCode_SuccessOnce_ExpiredCode403()
+    {
+        const string phone = "+14155550117";
+        var id = await server.CreateUserAsync("verify-call@example.com");
+        var (_, enrolled) = await server.SendAsync(HttpMethod.Post, $"{Users}/{id}/factors", new { factorType = "call", provider = "OKTA", profile = new { phoneNumber = phone } });
+        var factorId = enrolled.GetProperty("id").GetString()!;
+        Assert.Equal(200, (await server.SendAsync(HttpMethod.Post, $"{Users}/{id}/factors/{factorId}/lifecycle/activate", new { passCode = await OutboxCodeAsync(phone) })).Status);
+        server.Clock.Advance(TimeSpan.FromSeconds(31)); // the per-phone resend interval
+
+        var (status, challenge) = await server.SendAsync(HttpMethod.Post, $"{Users}/{id}/factors/{factorId}/verify");
+        Assert.Equal(200, status);
+        Assert.Equal("CHALLENGE", challenge.GetProperty("factorResult").GetString());
+        var code = await OutboxCodeAsync(phone);
+        Assert.Equal("SUCCESS", (await server.SendAsync(HttpMethod.Post, $"{Users}/{id}/factors/{factorId}/verify", new { passCode = code })).Body.GetProperty("factorResult").GetString());
+        var (usedStatus, used) = await server.SendAsync(HttpMethod.Post, $"{Users}/{id}/factors/{factorId}/verify", new { passCode = code });
+        Assert.Equal(403, usedStatus);
+        Assert.Equal("E0000068", used.GetProperty("errorCode").GetString());
+
+        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(200, (await server.SendAsync(HttpMethod.Post, $"{Users}/{id}/factors/{factorId}/verify", new { })).Status);
+        var late = await OutboxCodeAsync(phone);
+        server.Clock.Advance(TimeSpan.FromSeconds(301));
+        var (expiredStatus, expired) = await server.SendAsync(HttpMethod.Post, $"{Users}/{id}/factors/{factorId}/verify", new { passCode = late });
+        Assert.Equal(403, expiredStatus);
+        Assert.Contains("expired", expired.GetProperty("errorCauses")[0].GetProperty("errorSummary").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> OutboxCodeAsync(string phone)
+    {
+        var (_, messages) = await server.GetJsonAsync($"/api/v1/outbox?phone={Uri.EscapeDataString(phone)}&limit=1");
+        return messages[0].GetProperty("code").GetString()!;
+    }
+
+    [Fact]
     public async Task VerifyPush_WaitingThenApprovedOnTheDevice_SuccessOnceThenTimeout()
     {
         var user = await OobKit.CreatePushUserAsync(server, "verify-push@example.com");
