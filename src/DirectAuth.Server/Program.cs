@@ -92,6 +92,7 @@ app.MapDirectAuthHealth();
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
 admin.MapUsersApi();
 admin.MapFactorsApi();
+admin.MapFactorVerifyApi();
 admin.MapAuthorizationServersApi();
 admin.MapLogsApi();
 app.MapDirectAuthMfa(admin);

@@ -25,7 +25,10 @@ public static class KeysCommand
         AdminAction.Set(rotate, async c =>
         {
             var response = await c.Api.PostAsync($"api/v1/authorizationServers/{Uri.EscapeDataString(c.Get(rotateServer))}/credentials/lifecycle/keyRotate", new { use = "sig" }, c.Ct);
-            c.Out.Print(response, () => c.Out.Line($"Rotated {c.Get(rotateServer)}: key {response.Json.Str("kid")} ({response.Json.Str("alg")}) now signs."));
+            c.Out.Print(response, () => {
+                var active = response.Json.Items().First(k => k.Str("status") == "ACTIVE");
+                c.Out.Line($"Rotated {c.Get(rotateServer)}: key {active.Str("kid")} ({active.Str("alg")}) now signs.");
+            });
         });
 
         keys.Subcommands.Add(list);

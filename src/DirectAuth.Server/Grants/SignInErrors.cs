@@ -15,6 +15,7 @@ public static class SignInErrors
     {
         UserStatus.Suspended => "The user account is suspended. Ask an administrator to unsuspend it.",
         UserStatus.Deprovisioned => "The user account is deactivated.",
+        UserStatus.PasswordExpired => "The password has expired. Ask an administrator to set a new password.",
         _ => "The user account is not activated.",
     });
 }

@@ -14,6 +14,16 @@ public sealed class Group
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset LastUpdated { get; set; }
     public DateTimeOffset? LastMembershipUpdated { get; set; }
+    /// <summary><see cref="OktaGroup"/>, or <see cref="BuiltIn"/> for Everyone.</summary>
+    public string Type { get; set; } = OktaGroup;
+
+    public const string OktaGroup = "OKTA_GROUP";
+    public const string BuiltIn = "BUILT_IN";
+    /// <summary>The built-in Everyone group: every user is a member (not stored per user), and it cannot be changed or deleted.</summary>
+    public const string EveryoneId = "00geveryone";
+    public const string EveryoneName = "Everyone";
+
+    public bool IsEveryone => Id == EveryoneId;
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 }
@@ -40,6 +50,8 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
         b.Property(g => g.Created).HasColumnName("created");
         b.Property(g => g.LastUpdated).HasColumnName("last_updated");
         b.Property(g => g.LastMembershipUpdated).HasColumnName("last_membership_updated");
+        b.Property(g => g.Type).HasColumnName("group_type");
+        b.Ignore(g => g.IsEveryone);
     }
 }
 

@@ -12,10 +12,11 @@ using Microsoft.EntityFrameworkCore;
 namespace DirectAuth.Server.Groups;
 
 /// <summary>
-/// Okta Groups API subset: <c>/api/v1/groups</c> (create, list with <c>q</c>, get, update, delete) and
+/// Okta Groups API subset: <c>/api/v1/groups</c> (create, list with <c>q</c>, <c>search</c> or <c>filter</c>, get, update, delete) and
 /// membership (<c>PUT</c>/<c>DELETE /groups/{id}/users/{userId}</c>, <c>GET /groups/{id}/users</c>,
 /// <c>GET /users/{id}/groups</c>). A group that a policy rule names cannot be deleted: removing it from
-/// the rule would widen the rule to everyone.
+/// the rule would widen the rule to everyone. The built-in Everyone group holds every user and cannot be
+/// changed, given members or deleted.
 /// </summary>
 public static class GroupsApi
 {
@@ -59,6 +60,13 @@ public static class GroupsApi
             var upper = Group.Normalize(q);
             groups = groups.Where(g => g.NormalizedName.StartsWith(upper));
         }
+        foreach (var parameter in new[] { "search", "filter" })
+        {
+            if (http.Request.Query[parameter].ToString() is not { Length: > 0 } expression) continue;
+            var (predicate, problem) = new SearchExpression<Group>(SearchFields, parameter).Parse(expression);
+            if (predicate is null) return Validation.Failed(parameter, problem!);
+            groups = groups.Where(predicate);
+        }
         var origin = directory.OriginOf(http.Request);
         var list = await groups.OrderBy(g => g.NormalizedName).Take(1000).ToListAsync(http.RequestAborted);
         return new JsonBodyResult(list.Select(g => Represent(g, origin)).ToList());
@@ -74,6 +82,7 @@ public static class GroupsApi
     {
         var group = await FindAsync(db, groupId, http.RequestAborted);
         if (group is null) return Validation.NotFound($"{groupId} (UserGroup)");
+        if (group.IsEveryone) return BuiltIn("The built-in group Everyone cannot be changed.");
         var (request, error) = await body.ReadAsync<GroupRequest>(http.Request);
         if (request is null) return error!;
         var (name, description, problem) = Check(request);
@@ -94,6 +103,7 @@ public static class GroupsApi
     {
         var group = await FindAsync(db, groupId, http.RequestAborted);
         if (group is null) return Validation.NotFound($"{groupId} (UserGroup)");
+        if (group.IsEveryone) return BuiltIn("The built-in group Everyone cannot be deleted.");
         var rules = await db.Set<PolicyRule>().AsNoTracking().Where(r => r.GroupIds.Contains(group.Id)).ToListAsync(http.RequestAborted);
         var using_ = rules.Where(r => r.GroupIdList.Contains(group.Id)).ToList();
         if (using_.Count > 0)
@@ -107,8 +117,8 @@ public static class GroupsApi
     {
         var group = await FindAsync(db, groupId, http.RequestAborted);
         if (group is null) return Validation.NotFound($"{groupId} (UserGroup)");
-        var users = await db.Set<User>().AsNoTracking()
-            .Where(u => db.Set<GroupMember>().Any(m => m.GroupId == group.Id && m.UserId == u.Id))
+        var users = await (group.IsEveryone ? db.Set<User>().AsNoTracking() : db.Set<User>().AsNoTracking()
+            .Where(u => db.Set<GroupMember>().Any(m => m.GroupId == group.Id && m.UserId == u.Id)))
             .OrderBy(u => u.NormalizedLogin).ToListAsync(http.RequestAborted);
         var origin = directory.OriginOf(http.Request);
         return new JsonBodyResult(users.Select(u => UserRepresentation.From(u, null, origin)).ToList());
@@ -120,6 +130,7 @@ public static class GroupsApi
         var user = await UsersApi.FindAsync(db, userId, http.RequestAborted);
         if (group is null) return Validation.NotFound($"{groupId} (UserGroup)");
         if (user is null) return Validation.NotFound($"{userId} (User)");
+        if (group.IsEveryone) return BuiltIn("Its members cannot be changed: every user is a member of Everyone.");
         if (!await db.Set<GroupMember>().AnyAsync(m => m.GroupId == group.Id && m.UserId == user.Id, http.RequestAborted))
         {
             var now = clock.GetUtcNow();
@@ -138,6 +149,7 @@ public static class GroupsApi
         var user = await UsersApi.FindAsync(db, userId, http.RequestAborted);
         if (group is null) return Validation.NotFound($"{groupId} (UserGroup)");
         if (user is null) return Validation.NotFound($"{userId} (User)");
+        if (group.IsEveryone) return BuiltIn("Its members cannot be changed: every user is a member of Everyone.");
         var removed = await db.Set<GroupMember>().Where(m => m.GroupId == group.Id && m.UserId == user.Id).ExecuteDeleteAsync(http.RequestAborted);
         if (removed > 0)
         {
@@ -153,7 +165,7 @@ public static class GroupsApi
         var user = await UsersApi.FindAsync(db, userId, http.RequestAborted);
         if (user is null) return Validation.NotFound($"{userId} (User)");
         var groups = await db.Set<Group>().AsNoTracking()
-            .Where(g => db.Set<GroupMember>().Any(m => m.UserId == user.Id && m.GroupId == g.Id))
+            .Where(g => g.Id == Group.EveryoneId || db.Set<GroupMember>().Any(m => m.UserId == user.Id && m.GroupId == g.Id))
             .OrderBy(g => g.NormalizedName).ToListAsync(http.RequestAborted);
         var origin = directory.OriginOf(http.Request);
         return new JsonBodyResult(groups.Select(g => Represent(g, origin)).ToList());
@@ -172,6 +184,23 @@ public static class GroupsApi
         return (name, description, null);
     }
 
+    /// <summary>Everyone is Okta's built-in group: every user is in it, and it is not an admin's to change.</summary>
+    private static OktaErrorResult BuiltIn(string cause) =>
+        new(403, OktaErrors.Create("E0000006", "You do not have permission to perform the requested action", cause));
+
+    /// <summary>The attributes of <c>search</c> and <c>filter</c>.</summary>
+    private static readonly Dictionary<string, SearchField<Group>> SearchFields = new(StringComparer.Ordinal)
+    {
+        ["id"] = new SearchField<Group>.Text(g => g.Id),
+        ["type"] = new SearchField<Group>.Text(g => g.Type),
+        ["created"] = new SearchField<Group>.Time(g => g.Created),
+        ["lastUpdated"] = new SearchField<Group>.Time(g => g.LastUpdated),
+        ["lastMembershipUpdated"] = new SearchField<Group>.Time(g => g.LastMembershipUpdated),
+        // Group names are unique case-insensitively: compared in their normalized form.
+        ["profile.name"] = new SearchField<Group>.Text(g => g.NormalizedName, Group.Normalize),
+        ["profile.description"] = new SearchField<Group>.Text(g => g.Description),
+    };
+
     private static OktaErrorResult NameTaken() =>
         Validation.Failed("name", "name: An object with this field already exists in the current organization");
 
@@ -182,7 +211,7 @@ public static class GroupsApi
         ["lastUpdated"] = group.LastUpdated,
         ["lastMembershipUpdated"] = group.LastMembershipUpdated,
         ["objectClass"] = new[] { "okta:user_group" },
-        ["type"] = "OKTA_GROUP",
+        ["type"] = group.Type,
         ["profile"] = new Dictionary<string, object?> { ["name"] = group.Name, ["description"] = group.Description },
         ["_links"] = new Dictionary<string, object>
         {

@@ -1,4 +1,5 @@
 using DirectAuth.Server.AuthorizationServers;
+using DirectAuth.Server.Groups;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Tokens;
@@ -46,6 +47,12 @@ public sealed class DatabaseInitializer(
             servers.Add(new AuthorizationServer { Id = AuthorizationServer.DefaultId, Name = "default", Audience = "api://default", Created = now, LastUpdated = now,
                 Description = "Default custom authorization server (/oauth2/default)." });
             logger.LogInformation("Created the default authorization server");
+        }
+        if (!await db.Set<Group>().AnyAsync(g => g.Id == Group.EveryoneId, ct))
+        {
+            db.Add(new Group { Id = Group.EveryoneId, Name = Group.EveryoneName, NormalizedName = Group.Normalize(Group.EveryoneName), Type = Group.BuiltIn,
+                Description = "All users in your organization", Created = now, LastUpdated = now });
+            logger.LogInformation("Created the Everyone group");
         }
         await db.SaveChangesAsync(ct);
         foreach (var server in await servers.AsNoTracking().ToListAsync(ct))

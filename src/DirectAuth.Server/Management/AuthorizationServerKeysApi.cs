@@ -19,25 +19,27 @@ public static class AuthorizationServerKeysApi
     {
         servers.MapGet("/{serverId}/credentials/keys", ListAsync).WithSummary("List the signing keys (public JWKs with status ACTIVE, NEXT or EXPIRED)");
         servers.MapPost("/{serverId}/credentials/lifecycle/keyRotate", RotateAsync)
-            .WithSummary("Rotate the signing key: NEXT starts signing, ACTIVE stays published as EXPIRED, a new NEXT is published");
+            .WithSummary("Rotate the signing key: NEXT starts signing, ACTIVE stays published as EXPIRED, a new NEXT is published; answers the published keys");
     }
 
     private static async Task<IResult> ListAsync(string serverId, HttpContext http, DirectAuthDb db, TimeProvider clock)
     {
         var server = await AuthorizationServersApi.FindAsync(db, serverId, http.RequestAborted);
         if (server is null) return AuthorizationServersApi.NotFound(serverId);
-        var now = clock.GetUtcNow();
-        var keys = (await db.Set<SigningKey>().AsNoTracking().Where(k => k.ServerId == server.Id).ToListAsync(http.RequestAborted))
+        return new JsonBodyResult(await PublishedAsync(db, server.Id, clock.GetUtcNow(), http.RequestAborted));
+    }
+
+    /// <summary>The published keys: ACTIVE first, then NEXT, then the EXPIRED ones still published, newest first.</summary>
+    private static async Task<List<Dictionary<string, object?>>> PublishedAsync(DirectAuthDb db, string serverId, DateTimeOffset now, CancellationToken ct) =>
+        (await db.Set<SigningKey>().AsNoTracking().Where(k => k.ServerId == serverId).ToListAsync(ct))
             .Where(k => k.Status != KeyStatus.Retired || k.PublishedUntil > now)
             .OrderBy(k => k.Status switch { KeyStatus.Active => 0, KeyStatus.Next => 1, _ => 2 })
             .ThenByDescending(k => k.Created)
             .Select(Represent)
             .ToList();
-        return new JsonBodyResult(keys);
-    }
 
     private static async Task<IResult> RotateAsync(
-        string serverId, HttpContext http, DirectAuthDb db, SigningKeyService keys, AuditLog audit)
+        string serverId, HttpContext http, DirectAuthDb db, SigningKeyService keys, AuditLog audit, TimeProvider clock)
     {
         var ct = http.RequestAborted;
         var server = await AuthorizationServersApi.FindAsync(db, serverId, ct);
@@ -49,7 +51,8 @@ public static class AuthorizationServerKeysApi
         {
             Details = new Dictionary<string, string> { ["previousKid"] = previous ?? "", ["activeKid"] = active.Kid, ["alg"] = active.Alg },
         }, ct);
-        return new JsonBodyResult(Represent(active));
+        // Okta answers the list of keys after the rotation (ACTIVE first), not the one key.
+        return new JsonBodyResult(await PublishedAsync(db, server.Id, clock.GetUtcNow(), ct));
     }
 
     /// <summary>The public JWK with Okta's key fields; RETIRED is shown as Okta's EXPIRED.</summary>

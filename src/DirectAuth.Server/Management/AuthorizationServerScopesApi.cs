@@ -26,8 +26,25 @@ public static class AuthorizationServerScopesApi
     {
         servers.MapGet("/{serverId}/scopes", ListAsync).WithSummary("List the scopes of an authorization server (OIDC and custom)");
         servers.MapPost("/{serverId}/scopes", CreateAsync).WithSummary("Add a custom scope").WithJsonBody<ScopeRequest>();
+        servers.MapGet("/{serverId}/scopes/{name}", GetAsync).WithSummary("Get one scope (its id is its name)");
         servers.MapDelete("/{serverId}/scopes/{name}", DeleteAsync).WithSummary("Delete a custom scope");
     }
+
+    private static async Task<IResult> GetAsync(string serverId, string name, HttpContext http, DirectAuthDb db)
+    {
+        var server = await AuthorizationServersApi.FindAsync(db, serverId, http.RequestAborted);
+        if (server is null) return AuthorizationServersApi.NotFound(serverId);
+        if (ScopeRules.OidcScopes.Contains(name)) return new JsonBodyResult(Represent(name, null, system: true, null));
+        var names = Names(server);
+        name = Unescaped(names, name);
+        if (!names.Contains(name)) return Validation.NotFound($"{AuthorizationServersApi.Shorten(name)} (OAuth2Scope)");
+        var described = await db.Set<CustomScope>().AsNoTracking().FirstOrDefaultAsync(s => s.ServerId == server.Id && s.Name == name, http.RequestAborted);
+        return new JsonBodyResult(Represent(name, described?.Description, system: false, described?.Created));
+    }
+
+    /// <summary>The server leaves an encoded slash (%2F) in a path segment as it is; a scope name may contain '/'.</summary>
+    private static string Unescaped(List<string> names, string name) =>
+        !names.Contains(name) && name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) is var unescaped && names.Contains(unescaped) ? unescaped : name;
 
     private static async Task<IResult> ListAsync(string serverId, HttpContext http, DirectAuthDb db)
     {
@@ -83,9 +100,7 @@ public static class AuthorizationServerScopesApi
         if (ScopeRules.OidcScopes.Contains(name))
             return Validation.Failed("name", $"name: '{name}' is an OpenID Connect scope and cannot be deleted");
         var names = Names(server);
-        // The server leaves an encoded slash (%2F) in a path segment as it is; a scope name may contain '/'.
-        if (!names.Contains(name) && name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) is var unescaped && names.Contains(unescaped))
-            name = unescaped;
+        name = Unescaped(names, name);
         if (!names.Contains(name)) return Validation.NotFound($"{AuthorizationServersApi.Shorten(name)} (OAuth2Scope)");
 
         server.CustomScopes = string.Join(' ', names.Where(n => n != name));

@@ -172,7 +172,13 @@ public static class AuthorizationServersApi
                 ["self"] = new Dictionary<string, string> { ["href"] = self },
                 ["scopes"] = new Dictionary<string, string> { ["href"] = self + "/scopes" },
                 ["keys"] = new Dictionary<string, string> { ["href"] = self + "/credentials/keys" },
-                ["metadata"] = new Dictionary<string, string> { ["href"] = $"{origin}{server.BasePath}/.well-known/openid-configuration" },
+                // An array, as Okta sends it: Okta's SDKs iterate over it.
+                ["metadata"] = new[] { "openid-configuration", "oauth-authorization-server" }.Select(name => new Dictionary<string, object>
+                {
+                    ["name"] = name,
+                    ["href"] = $"{origin}{server.BasePath}/.well-known/{name}",
+                    ["hints"] = new Dictionary<string, string[]> { ["allow"] = ["GET"] },
+                }).ToArray(),
             },
         };
     }

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DirectAuth.Server.Management;
 
 /// <summary>
-/// User lifecycle operations (Okta semantics): activate, deactivate, suspend, unsuspend, unlock, and
+/// User lifecycle operations (Okta semantics): activate, deactivate, suspend, unsuspend, unlock, expire_password, and
 /// delete (a first delete deactivates, a second deletes). Deactivating or suspending revokes the user's
 /// refresh tokens.
 /// </summary>
@@ -50,6 +50,15 @@ public static class UserLifecycle
                     return Validation.Failed("status", "status: Cannot unsuspend a user that is not suspended");
                 SetStatus(user, UserStatus.Active, now);
                 eventType = EventTypes.UserUnsuspended;
+                break;
+            case "expire_password":
+                // The password stops signing in (the grants answer that it has expired) until an admin sets a new one.
+                if (user.PasswordHash is null || user.Status is not (UserStatus.Active or UserStatus.PasswordExpired))
+                    return Validation.Failed("status", "status: Only an active user with a password can have it expired");
+                if (user.Status == UserStatus.PasswordExpired)
+                    return new JsonBodyResult(UserRepresentation.From(user, null, directory.OriginOf(http.Request)));
+                SetStatus(user, UserStatus.PasswordExpired, now);
+                eventType = EventTypes.PasswordExpired;
                 break;
             case "unlock":
                 // Ends the timed lockout and the failure cap (the documented reset of NIST SP 800-63B-4 §3.2.2).

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Storage;
@@ -8,12 +7,11 @@ using Microsoft.EntityFrameworkCore;
 namespace DirectAuth.Server.Management;
 
 /// <summary>
-/// GET /api/v1/users: <c>q</c> (prefix of login, email, first or last name), <c>search</c> or <c>filter</c>
-/// (clauses <c>field eq "value"</c> joined by <c>and</c>; fields <c>id</c>, <c>status</c>,
-/// <c>profile.login</c>, <c>profile.email</c>, <c>profile.firstName</c>, <c>profile.lastName</c>), and
+/// GET /api/v1/users: <c>q</c> (prefix of login, email, first or last name), <c>search</c> and <c>filter</c>
+/// (Okta's expressions, see <see cref="SearchExpression{T}"/>, over <see cref="Fields"/>), and
 /// paging with <c>limit</c> (at most 200) and <c>after</c>, with a <c>Link: rel="next"</c> header.
 /// </summary>
-public static partial class UserSearch
+public static class UserSearch
 {
     public static async Task<IResult> ListAsync(HttpContext http, DirectAuthDb db, LockoutService lockout, ServerDirectory directory)
     {
@@ -26,19 +24,12 @@ public static partial class UserSearch
             users = users.Where(u => u.NormalizedLogin.StartsWith(upper) || (u.Email != null && u.Email.ToUpper().StartsWith(upper))
                 || (u.FirstName != null && u.FirstName.ToUpper().StartsWith(upper)) || (u.LastName != null && u.LastName.ToUpper().StartsWith(upper)));
         }
-        var expression = query["search"].ToString() is { Length: > 0 } s ? s : query["filter"].ToString();
-        if (expression.Length > 0)
+        foreach (var parameter in new[] { "search", "filter" })
         {
-            var clauses = expression.Split(" and ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            foreach (var clause in clauses)
-            {
-                var match = Clause().Match(clause);
-                if (!match.Success) return Validation.Failed("search", $"search: Cannot parse '{clause}'; use field eq \"value\"");
-                var value = match.Groups[2].Value;
-                var filtered = Filter(users, match.Groups[1].Value, match.Groups[2].Value);
-                if (filtered is null) return Validation.Failed("search", $"search: Field '{match.Groups[1].Value}' is not searchable");
-                users = filtered;
-            }
+            if (query[parameter].ToString() is not { Length: > 0 } expression) continue;
+            var (predicate, problem) = new SearchExpression<User>(Fields, parameter).Parse(expression);
+            if (predicate is null) return Validation.Failed(parameter, problem!);
+            users = users.Where(predicate);
         }
 
         var limit = int.TryParse(query["limit"], out var l) ? Math.Clamp(l, 1, 200) : 200;
@@ -59,17 +50,22 @@ public static partial class UserSearch
         return new JsonBodyResult(result);
     }
 
-    private static IQueryable<User>? Filter(IQueryable<User> users, string field, string value) => field switch
+    /// <summary>The attributes <c>search</c> and <c>filter</c> take (Okta's documented ones that DirectAuth stores as columns).</summary>
+    private static readonly Dictionary<string, SearchField<User>> Fields = new(StringComparer.Ordinal)
     {
-        "id" => users.Where(u => u.Id == value),
-        "status" => users.Where(u => u.Status == value),
-        "profile.login" => users.Where(u => u.NormalizedLogin == User.Normalize(value)),
-        "profile.email" => users.Where(u => u.Email == value),
-        "profile.firstName" => users.Where(u => u.FirstName == value),
-        "profile.lastName" => users.Where(u => u.LastName == value),
-        _ => null,
+        ["id"] = new SearchField<User>.Text(u => u.Id),
+        ["status"] = new SearchField<User>.Text(u => u.Status),
+        ["created"] = new SearchField<User>.Time(u => u.Created),
+        ["activated"] = new SearchField<User>.Time(u => u.Activated),
+        ["statusChanged"] = new SearchField<User>.Time(u => u.StatusChanged),
+        ["lastLogin"] = new SearchField<User>.Time(u => u.LastLogin),
+        ["lastUpdated"] = new SearchField<User>.Time(u => u.LastUpdated),
+        ["passwordChanged"] = new SearchField<User>.Time(u => u.PasswordChanged),
+        // Logins are case-insensitive: compared in their normalized form.
+        ["profile.login"] = new SearchField<User>.Text(u => u.NormalizedLogin, User.Normalize),
+        ["profile.email"] = new SearchField<User>.Text(u => u.Email),
+        ["profile.firstName"] = new SearchField<User>.Text(u => u.FirstName),
+        ["profile.lastName"] = new SearchField<User>.Text(u => u.LastName),
+        ["profile.mobilePhone"] = new SearchField<User>.Text(u => u.MobilePhone),
     };
-
-    [GeneratedRegex("""^([A-Za-z.]+)\s+eq\s+"([^"]*)"$""")]
-    private static partial Regex Clause();
 }

@@ -74,6 +74,17 @@ public static class UserUpdate
         if (Apply(profile, "firstName", user.FirstName, v => user.FirstName = v)) changed.Add("firstName");
         if (Apply(profile, "lastName", user.LastName, v => user.LastName = v)) changed.Add("lastName");
         if (Apply(profile, "mobilePhone", user.MobilePhone, v => user.MobilePhone = v)) changed.Add("mobilePhone");
+        var attributes = ProfileAttributes.Parse(user.ProfileAttributes);
+        foreach (var name in ProfileAttributes.Names)
+            if (Apply(profile, name, attributes.GetValueOrDefault(name), v => { if (v is null) attributes.Remove(name); else attributes[name] = v; }))
+                changed.Add(name);
+        user.ProfileAttributes = ProfileAttributes.Serialize(attributes);
+        if (password is not null && user.Status == UserStatus.PasswordExpired)
+        {
+            // A new password ends the expiry (Okta: PASSWORD_EXPIRED -> ACTIVE).
+            user.Status = UserStatus.Active;
+            user.StatusChanged = now;
+        }
         if (password is not null)
         {
             user.PasswordHash = hashing.Hash(password);
@@ -117,7 +128,11 @@ public static class UserUpdate
         foreach (var property in element.EnumerateObject())
         {
             if (!ProfileFields.Contains(property.Name))
-                return (null, Validation.Failed("profile", $"profile: Property name '{AuthorizationServersApi.Shorten(property.Name)}' is not defined in the user profile"));
+            {
+                if (UserRepresentation.Check(property.Name, property.Value) is { } invalid) return (null, invalid);
+                profile[property.Name] = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value.GetString();
+                continue;
+            }
             if (property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                 return (null, Validation.Failed(property.Name, $"{property.Name}: Must be a string or null"));
             profile[property.Name] = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value.GetString();
@@ -134,7 +149,11 @@ public static class UserUpdate
             if (property.Name is not ("password" or "provider"))
                 return (null, Validation.Failed("credentials", $"credentials: '{AuthorizationServersApi.Shorten(property.Name)}' is not supported"));
         if (!credentials.TryGetProperty("password", out var password) || password.ValueKind == JsonValueKind.Null) return (null, null);
-        if (password.ValueKind != JsonValueKind.Object || !password.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.String)
+        if (password.ValueKind != JsonValueKind.Object)
+            return (null, Validation.Failed("password", "password: credentials.password.value must be a string"));
+        // A user sent back as read has "password": {} (the server never shows the hash): nothing to change, as Okta.
+        if (!password.TryGetProperty("value", out var value) || value.ValueKind == JsonValueKind.Null) return (null, null);
+        if (value.ValueKind != JsonValueKind.String)
             return (null, Validation.Failed("password", "password: credentials.password.value must be a string"));
         return (value.GetString(), null);
     }

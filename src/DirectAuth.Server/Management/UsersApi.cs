@@ -28,14 +28,14 @@ public static class UsersApi
         users.MapPost("", CreateAsync).WithSummary("Create a user (?activate=false creates it STAGED)")
             .WithJsonBody<UserRepresentation.CreateRequest>()
             .WithQueryParameters(("activate", "false: create the user STAGED (default true)"));
-        users.MapGet("", UserSearch.ListAsync).WithSummary("List users: q (prefix), search or filter (field eq \"value\" and ...), limit, after")
-            .WithQueryParameters(("q", "Prefix of login, email, first or last name"), ("search", "field eq \"value\" [and ...]"),
-                ("filter", "Same as search"), ("limit", "Page size, at most 200"), ("after", "Cursor from the Link rel=next header"));
+        users.MapGet("", UserSearch.ListAsync).WithSummary("List users: q (prefix), search or filter (Okta expressions: eq ne sw gt ge lt le pr, and, or), limit, after")
+            .WithQueryParameters(("q", "Prefix of login, email, first or last name"), ("search", "e.g. profile.lastName sw \"sm\" and status eq \"ACTIVE\""),
+                ("filter", "e.g. lastUpdated gt \"2026-01-01T00:00:00.000Z\""), ("limit", "Page size, at most 200"), ("after", "Cursor from the Link rel=next header"));
         users.MapGet("/{idOrLogin}", GetAsync).WithSummary("Get a user by id or login");
         users.MapPost("/{id}", UserUpdate.UpdateAsync).WithSummary("Update a user: profile fields present in the body, credentials.password.value")
             .WithJsonBody<UserRepresentation.CreateRequest>();
         users.MapPost("/{id}/lifecycle/{operation}", UserLifecycle.ChangeAsync)
-            .WithSummary("Lifecycle: activate, deactivate, suspend, unsuspend or unlock a user");
+            .WithSummary("Lifecycle: activate, deactivate, suspend, unsuspend, unlock or expire_password");
         users.MapDelete("/{id}", UserLifecycle.DeleteAsync).WithSummary("Delete a user (the first delete deactivates, a second one deletes)");
     }
 
@@ -54,6 +54,9 @@ public static class UsersApi
         if (profile.MobilePhone is { Length: > 100 }) return Validation.Failed("mobilePhone", "mobilePhone: The field is too long");
         var (mobilePhone, phoneError) = MobilePhone(profile.MobilePhone, phone.Value.DefaultRegion);
         if (phoneError is not null) return phoneError;
+
+        var (attributes, attributeError) = UserRepresentation.Attributes(profile.Other ?? []);
+        if (attributes is null) return attributeError!;
 
         var password = request.Credentials?.Password?.Value;
         if (password is not null && PasswordRules.Check(password, login) is { } weak)
@@ -74,6 +77,7 @@ public static class UsersApi
             FirstName = Blank(profile.FirstName),
             LastName = Blank(profile.LastName),
             MobilePhone = mobilePhone,
+            ProfileAttributes = ProfileAttributes.Serialize(attributes),
             Status = !activate ? UserStatus.Staged : password is null ? UserStatus.Provisioned : UserStatus.Active,
             PasswordHash = password is null ? null : hashing.Hash(password),
             Created = now,

@@ -20,6 +20,7 @@ public static class EventTypes
     public const string UserDeleted = "user.lifecycle.delete.completed";
     public const string UserUpdated = "user.account.update_profile";
     public const string PasswordChanged = "user.account.update_password";
+    public const string PasswordExpired = "user.account.expire_password";
     public const string AppCreated = "application.lifecycle.create";
     public const string AppUpdated = "application.lifecycle.update";
     public const string AppDeleted = "application.lifecycle.delete";

@@ -29,6 +29,7 @@ public static class OutOfBandRegistration
         services.AddScoped<IOobChannel, PushChannel>();
         services.AddScoped<IFactorHandler, PushFactorHandler>();
         services.AddScoped<PushLimits>();
+        services.AddScoped<PushFactorVerifier>();
         services.AddScoped<NumberChallenge>();
         services.AddScoped<PushAnswers>();
         services.AddScoped<PushActivation>();

@@ -44,6 +44,7 @@ public sealed class PolicyEvaluator(DirectAuthDb db, TimeProvider clock)
             return EffectivePolicy.From(PolicyDefaults.CatchAll(AuthPolicy.DefaultId, PolicyDefaults.DefaultCatchAllId, clock.GetUtcNow()));
 
         var groups = await db.Set<GroupMember>().AsNoTracking().Where(m => m.UserId == user.Id).Select(m => m.GroupId).ToListAsync(ct);
+        groups.Add(Group.EveryoneId); // every user is in Everyone
         var rule = Ordered(rules).FirstOrDefault(r => r.GroupIdList.Count == 0 || r.GroupIdList.Any(groups.Contains))
             ?? rules.First(r => r.IsCatchAll);
         return EffectivePolicy.From(rule);

@@ -11,6 +11,8 @@ public static class UserStatus
     public const string Active = "ACTIVE";
     public const string Suspended = "SUSPENDED";
     public const string Deprovisioned = "DEPROVISIONED";
+    /// <summary>Set by <c>lifecycle/expire_password</c>: the password no longer signs in until an admin sets a new one.</summary>
+    public const string PasswordExpired = "PASSWORD_EXPIRED";
     public const string LockedOut = "LOCKED_OUT";
 }
 
@@ -24,6 +26,8 @@ public sealed class User
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? MobilePhone { get; set; }
+    /// <summary>The rest of Okta's base profile as a JSON object of strings, see <see cref="ProfileAttributes"/>.</summary>
+    public string? ProfileAttributes { get; set; }
     public required string Status { get; set; }
     public string? PasswordHash { get; set; }
     public DateTimeOffset Created { get; set; }
@@ -52,6 +56,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.FirstName).HasColumnName("first_name");
         b.Property(u => u.LastName).HasColumnName("last_name");
         b.Property(u => u.MobilePhone).HasColumnName("mobile_phone");
+        b.Property(u => u.ProfileAttributes).HasColumnName("profile_attributes");
         b.Property(u => u.Status).HasColumnName("status");
         b.Property(u => u.PasswordHash).HasColumnName("password_hash");
         b.Property(u => u.Created).HasColumnName("created");

@@ -72,10 +72,11 @@ public sealed class UnknownFieldTests(ServerFixture server) : IClassFixture<Serv
         var id = await server.CreateUserAsync("update-unknown@example.com");
         using var admin = server.Admin();
 
-        var response = await admin.PostAsJsonAsync($"/api/v1/users/{id}", new { profile = new { firstName = "Changed", secondEmail = "x@example.com" } });
+        var response = await admin.PostAsJsonAsync($"/api/v1/users/{id}", new { profile = new { firstName = "Changed", favouriteColour = "blue" } });
 
+        // secondEmail and the rest of Okta's base profile are attributes now (issue 17); this one is not in it.
         var body = await AssertOktaErrorAsync(response, 400, "E0000001");
-        Assert.Equal("Api validation failed: profile.secondEmail", body.GetProperty("errorSummary").GetString());
+        Assert.Equal("Api validation failed: profile.favouriteColour", body.GetProperty("errorSummary").GetString());
         var user = await PolicySteps.Json(await admin.GetAsync($"/api/v1/users/{id}"));
         Assert.Equal("Test", user.GetProperty("profile").GetProperty("firstName").GetString());
     }

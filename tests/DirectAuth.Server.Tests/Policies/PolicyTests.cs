@@ -58,6 +58,23 @@ public sealed class PolicyTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task GroupRule_Everyone_AppliesToAUserInNoGroup()
+    {
+        var client = await server.RegisterClientAsync(AllGrants);
+        await server.CreateUserAsync("everyone-rule@example.com");
+        var policyId = await server.AssignPolicyAsync(client.ClientId, new { secondFactor = "if_enrolled" });
+        using var admin = server.Admin();
+        var rule = await ServerFixture.ReadAsync(await admin.PostAsJsonAsync($"/api/v1/policies/{policyId}/rules",
+            new { name = "Everyone needs MFA", priority = 1, groups = new[] { "00geveryone" }, secondFactor = "required", secondFactors = new[] { "otp" } }));
+        Assert.True(rule.Status is 200 or 201, rule.Body.ToString());
+
+        var (status, body) = await server.PasswordGrantAsync(client.ClientId, "everyone-rule@example.com", ServerFixture.DefaultPassword);
+
+        AssertError(status, body, 400, "access_denied",
+            "The app's sign-on policy requires an additional factor, and the user has no enrolled factor that the policy accepts.");
+    }
+
+    [Fact]
     public async Task Rule_SecondFactorNone_UserWithTotpSignsInWithPassword()
     {
         var (client, _, login) = await server.UserWithTotpAsync();

@@ -30,6 +30,7 @@ public static class PhoneRegistration
         services.AddScoped<PumpingGuard>();
         services.AddScoped<PhoneCodeSender>();
         services.AddScoped<PhoneFactorServices>();
+        services.AddScoped<PhoneFactorVerifier>();
         services.AddScoped<IFactorHandler, SmsFactorHandler>();
         services.AddScoped<IFactorHandler, CallFactorHandler>();
         services.AddSingleton<SendLatency>();
