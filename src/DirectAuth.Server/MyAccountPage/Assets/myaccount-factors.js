@@ -22,7 +22,6 @@
     if (f.factorType === "sms" || f.factorType === "call") return maskPhone(p.phoneNumber);
     if (f.factorType === "push") return p.name || p.deviceName || "";
     if (f.factorType === "webauthn") return p.authenticatorName || "";
-    if (f.factorType === "token:software:totp") return p.credentialId || "";
     return "";
   };
   const day = iso => { try { return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" }); } catch { return iso; } };
@@ -119,6 +118,7 @@
       const e = $("factors-error");
       e.textContent = problem(r, "This method cannot be removed.");
       e.hidden = false;
+      ma.say("");
       ma.focusOn(e);
       return;
     }
@@ -364,7 +364,7 @@
       if (first) first.focus();
     }));
   }
-  for (const b of document.querySelectorAll("[data-close]")) b.addEventListener("click", () => { closePanels(); ma.focusOn($("add-title")); });
+  for (const b of document.querySelectorAll("[data-close]")) b.addEventListener("click", () => { closePanels(); ma.say(""); ma.focusOn($("add-title")); });
 
   // A step-up sign-in (resumed) continues the change it interrupted; a new sign-in starts from the list.
   window.addEventListener("myaccount:signedin", e => {
