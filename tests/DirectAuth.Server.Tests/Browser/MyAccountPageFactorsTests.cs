@@ -290,4 +290,53 @@ public sealed class MyAccountPageFactorsTests(MyAccountPageServer server) : ICla
         await Expect(page.Locator("#panel-phone")).ToBeHiddenAsync();
         await Expect(add).ToHaveAttributeAsync("aria-expanded", "false");
     });
+
+    /// <summary>
+    /// An axe-style check of each panel as it is shown: every control has a label or name, every image a text
+    /// alternative, ids are unique, headings do not skip a level, and nothing can be focused but not seen.
+    /// </summary>
+    private const string AccessibilityScript = """
+        () => {
+          const problems = [];
+          const visible = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
+          const name = e => (e.getAttribute("aria-label") || (e.getAttribute("aria-labelledby") || "").split(" ")
+            .map(id => (document.getElementById(id) || {}).textContent || "").join(" ") || e.textContent || "").trim();
+          for (const i of document.querySelectorAll("input, select, textarea"))
+            if (visible(i) && !(i.labels && i.labels.length) && !name(i)) problems.push("no label: " + (i.id || i.name));
+          for (const b of document.querySelectorAll("button, a[href]"))
+            if (visible(b) && !name(b)) problems.push("no name: " + b.outerHTML.slice(0, 80));
+          for (const img of document.querySelectorAll("img"))
+            if (!img.getAttribute("alt")) problems.push("no alt: " + img.id);
+          const ids = [...document.querySelectorAll("[id]")].map(e => e.id);
+          for (const id of new Set(ids.filter((x, i) => ids.indexOf(x) !== i))) problems.push("duplicate id: " + id);
+          let level = 0;
+          for (const h of document.querySelectorAll("h1, h2, h3, h4")) {
+            if (!visible(h)) continue;
+            const l = Number(h.tagName[1]);
+            if (l > level + 1) problems.push("heading skips a level: " + h.textContent);
+            level = l;
+          }
+          for (const e of document.querySelectorAll("[aria-describedby]"))
+            for (const id of e.getAttribute("aria-describedby").split(" ")) if (!document.getElementById(id)) problems.push("describedby missing: " + id);
+          return problems;
+        }
+        """;
+
+    [Fact]
+    public Task Accessibility_EveryPanelHasLabelledControlsNamedButtonsAndOrderedHeadings() => MyAccountPageSteps.RunAsync(async (page, _) =>
+    {
+        await SignedInAsync(page, "a11y");
+        var problems = new List<string>(await page.EvaluateAsync<string[]>(AccessibilityScript));
+        foreach (var (panel, id) in new[] { ("Add an authenticator app", "totp"), ("Add a phone", "phone"), ("Add a push device", "push"),
+            ("Add a passkey", "passkey"), ("Recovery codes", "recovery"), ("Change password", "password") })
+        {
+            var opener = page.GetByRole(AriaRole.Group, new() { Name = "Manage" }).GetByRole(AriaRole.Button, new() { Name = panel, Exact = true });
+            await opener.ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = panel, Exact = true })).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("id => document.getElementById(id).contains(document.activeElement)", $"panel-{id}"); // focus moved into it
+            await Expect(opener).ToHaveAttributeAsync("aria-expanded", "true");
+            problems.AddRange((await page.EvaluateAsync<string[]>(AccessibilityScript)).Select(p => $"{panel}: {p}"));
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    });
 }
