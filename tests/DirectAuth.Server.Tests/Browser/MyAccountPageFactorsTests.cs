@@ -339,4 +339,19 @@ public sealed class MyAccountPageFactorsTests(MyAccountPageServer server) : ICla
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     });
+
+    [Fact]
+    public Task SessionOver_TheReloadShowsSignIn_ClearsTheDeadCookie_AndSigningInAgainWorks() => MyAccountPageSteps.RunAsync(async (page, _) =>
+    {
+        var login = await SignedInAsync(page, "expired");
+        server.Clock.Advance(TimeSpan.FromDays(1)); // past the access token the session started with
+
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == PageSessions.DevCookieName);
+        await page.SignInWithPasswordAsync(login);
+        await page.WaitForAccountAsync(login);
+        await page.Button("Recovery codes").ClickAsync();
+        await Expect(page.Locator("#recovery-remaining")).ToHaveTextAsync("You have no recovery codes.");
+    });
 }
