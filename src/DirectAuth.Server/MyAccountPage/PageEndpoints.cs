@@ -13,6 +13,7 @@ public static class PageEndpoints
     private static readonly Dictionary<string, (string Type, Lazy<byte[]> Body)> Assets = new(StringComparer.Ordinal)
     {
         ["myaccount.js"] = ("text/javascript; charset=utf-8", new(() => Read("myaccount.js"))),
+        ["myaccount-factors.js"] = ("text/javascript; charset=utf-8", new(() => Read("myaccount-factors.js"))),
         ["myaccount.css"] = ("text/css; charset=utf-8", new(() => Read("myaccount.css"))),
     };
 

@@ -87,7 +87,11 @@ public static class SessionEndpoints
         var session = await sessions.FindAsync(handle, http.RequestAborted);
         var user = session is null ? null : await db.Set<User>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == session.UserId, http.RequestAborted);
         if (session is null || user is not { Status: UserStatus.Active })
+        {
+            // A cookie of a session that is over goes: the next sign-in's POST would otherwise need its CSRF token.
+            if (handle is not null) PageSessions.ClearCookie(http);
             return Error(401, "login_required", "Sign in to the My Account page.");
+        }
         return new JsonBodyResult(Describe(session, user, handle!));
     }
 

@@ -15,7 +15,7 @@
     mfaRecovery: "http://auth0.com/oauth/grant-type/mfa-recovery-code",
   };
   const $ = id => document.getElementById(id);
-  const state = { csrf: null, user: null, mfaToken: null, factor: null, oobCode: null, stepUp: null, maxAge: null, polling: 0 };
+  const state = { csrf: null, user: null, mfaToken: null, factor: null, oobCode: null, stepUp: null, maxAge: null, acrValues: null, polling: 0 };
 
   // ---- small helpers ------------------------------------------------------------------------------------
   const fromB64url = s => {
@@ -68,7 +68,11 @@
     });
     return { status: response.status, body: await readJson(response) };
   }
-  const token = params => oauth("token", { scope: cfg.scopes, ...(state.maxAge !== null ? { max_age: String(state.maxAge) } : {}), ...params });
+  // During a step-up the token request asks for what the API's challenge named (RFC 9470: max_age, acr_values).
+  const token = params => oauth("token", {
+    scope: cfg.scopes, ...(state.maxAge !== null ? { max_age: String(state.maxAge) } : {}),
+    ...(state.acrValues ? { acr_values: state.acrValues } : {}), ...params,
+  });
 
   async function afterToken({ status, body }) {
     if (status === 200 && body.access_token) return startSession(body.access_token);
@@ -77,18 +81,21 @@
   }
 
   async function startSession(accessToken) {
+    // Signing in again (step-up) while the session's cookie is still there: the change needs its CSRF token too.
+    const headers = { "Content-Type": "application/json" };
+    if (state.csrf) headers["X-CSRF-Token"] = state.csrf;
     const response = await fetch("/myaccount/session", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ access_token: accessToken }),
+      method: "POST", credentials: "same-origin", headers, body: JSON.stringify({ access_token: accessToken }),
     });
     const body = await readJson(response);
     if (!response.ok) throw new Error(describe(body, "The session could not be started."));
-    signedIn(body);
-    if (state.stepUp) {
-      const resume = state.stepUp;
-      state.stepUp = null;
-      state.maxAge = null;
-      resume();
+    const stepUp = state.stepUp;
+    state.stepUp = null;
+    state.maxAge = null;
+    state.acrValues = null;
+    signedIn(body, !!stepUp);
+    if (stepUp) {
+      stepUp.resume();
     } else {
       say(`Signed in as ${body.user.login}.`);
     }
@@ -100,6 +107,7 @@
     show("signin");
     $("stepup-note").hidden = !stepUp;
     $("signin-title").textContent = stepUp ? "Confirm it is you" : "Sign in";
+    $("stepup-cancel").hidden = !stepUp;
     const user = $("username");
     if (stepUp && state.user) { user.value = state.user.login; user.readOnly = true; } else { user.readOnly = false; }
     $("password").value = "";
@@ -233,14 +241,14 @@
   $("mfa-restart").addEventListener("click", () => { state.polling++; showSignIn(!!state.stepUp); });
 
   // ---- the signed-in page ---------------------------------------------------------------------------------
-  function signedIn(session) {
+  function signedIn(session, resumed) {
     state.csrf = session.csrfToken;
     state.user = session.user;
     $("whoami").textContent = session.user.login;
     $("whoami").hidden = false;
     $("signout").hidden = false;
     show("account");
-    window.dispatchEvent(new CustomEvent("myaccount:signedin"));
+    window.dispatchEvent(new CustomEvent("myaccount:signedin", { detail: { resumed: !!resumed } }));
   }
 
   $("signout").addEventListener("click", e => busy(e.currentTarget, async () => {
@@ -264,12 +272,13 @@
       const response = await fetch(path, { method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const json = await readJson(response);
       const challenge = response.headers.get("WWW-Authenticate") || "";
-      if ((response.status === 401 || response.status === 403) && attempt === 0 && challenge.includes("insufficient_user_authentication")) {
-        const maxAge = /max_age="?(\d+)/.exec(challenge);
-        await stepUp(maxAge ? Number(maxAge[1]) : 0);
+      const insufficient = (response.status === 401 || response.status === 403) && challenge.includes("insufficient_user_authentication");
+      if (insufficient && attempt === 0) {
+        const maxAge = /max_age="?(\d+)/.exec(challenge), acr = /acr_values="([^"]*)"/.exec(challenge);
+        await stepUp(maxAge ? Number(maxAge[1]) : 0, acr ? acr[1] : null);
         continue;
       }
-      if (response.status === 401) {
+      if (response.status === 401 && !insufficient) {
         showSignIn(false);
         throw new Error("Your session has ended. Sign in again.");
       }
@@ -277,13 +286,28 @@
     }
   }
 
-  function stepUp(maxAge) {
-    return new Promise(resolve => {
+  // Resolves after the person signed in again; rejects (nothing changed) when they cancel.
+  function stepUp(maxAge, acrValues) {
+    return new Promise((resolve, reject) => {
       state.maxAge = maxAge;
-      state.stepUp = () => { say("Thanks, that was you. Continuing…"); resolve(); };
+      state.acrValues = acrValues;
+      state.stepUp = {
+        resume: () => { say("Thanks, that was you. Continuing…"); resolve(); },
+        cancel: () => reject(new Error("The change was cancelled: nothing was changed.")),
+      };
+      state.polling++;
       showSignIn(true);
     });
   }
+
+  $("stepup-cancel").addEventListener("click", () => {
+    const pending = state.stepUp;
+    state.stepUp = null;
+    state.maxAge = null;
+    state.acrValues = null;
+    show("account");
+    if (pending) pending.cancel();
+  });
 
   window.myAccount = { api, say, fail, clearError, focusOn, busy, describe, fromB64url, toB64url, state, show };
 
