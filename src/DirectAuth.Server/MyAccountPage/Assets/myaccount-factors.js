@@ -182,13 +182,7 @@
         if (showAtField(r, { passCode: "totp-code" }, "totp-code")) return;
         throw new Error(problem(r, "That code did not work. Try the next one."));
       }
-      await added("Authenticator app added.");
-      const codes = r.body._embedded && r.body._embedded.recoveryCodes;
-      if (codes && codes.length) {
-        open("recovery");
-        showCodes(codes);
-        ma.say("Authenticator app added. Save your recovery codes now: they are shown only once.");
-      }
+      await addedWithCodes(r, "Authenticator app added.");
     });
   });
 
@@ -227,7 +221,7 @@
       }
       $("phone-verify-form").hidden = true;
       $("phone-number").value = "";
-      await added("Phone added.");
+      await addedWithCodes(r, "Phone added.");
     });
   });
   $("phone-resend").addEventListener("click", e => ma.busy(e.currentTarget, async () => {
@@ -291,11 +285,21 @@
       });
       if (done.status !== 200) throw new Error(problem(done, "The passkey was not accepted."));
       $("passkey-name").value = "";
-      await added("Passkey added.");
+      await addedWithCodes(done, "Passkey added.");
     });
   });
 
   // ---- recovery codes ---------------------------------------------------------------------------------------
+  // A user's first factor (and every TOTP) brings recovery codes in the activation's answer: show them this once.
+  async function addedWithCodes(r, message) {
+    await added(message);
+    const codes = r.body && r.body._embedded && r.body._embedded.recoveryCodes;
+    if (codes && codes.length) {
+      open("recovery");
+      showCodes(codes);
+      ma.say(`${message} Save your recovery codes now: they are shown only once.`);
+    }
+  }
   async function startRecovery() {
     open("recovery");
     $("recovery-result").hidden = true;
