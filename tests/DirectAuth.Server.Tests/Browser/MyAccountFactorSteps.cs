@@ -39,6 +39,10 @@ public static class MyAccountFactorSteps
     /// <summary>Waits until the status line says <paramref name="text"/> (the aria-live region a screen reader reads).</summary>
     public static Task SaysAsync(this IPage page, string text) => Expect(page.Locator("#status")).ToHaveTextAsync(text);
 
+    /// <summary>"Phone added." — and, when it was the user's first factor, the recovery codes it brought are on screen.</summary>
+    public static Task SaysAddedAsync(this IPage page, string text) => Expect(page.Locator("#status")).ToHaveTextAsync(
+        new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(text) + "( Save your recovery codes now: they are shown only once\\.)?$"));
+
     /// <summary>
     /// Add an authenticator app: reads the QR code the page shows (a screenshot of it, decoded with zbarimg), checks the
     /// key shown as text is the same secret, types the code an authenticator computes from it; returns the secret.
@@ -69,7 +73,7 @@ public static class MyAccountFactorSteps
         await Expect(page.GetByLabel("Code you received")).ToBeFocusedAsync();
         await page.GetByLabel("Code you received").FillAsync(await Phone.PhoneSteps.LatestCodeAsync(server, phone));
         await page.Locator("#phone-verify-form").GetByRole(AriaRole.Button, new() { Name = "Verify and add" }).ClickAsync();
-        await page.SaysAsync("Phone added.");
+        await page.SaysAddedAsync("Phone added.");
     }
 
     public static async Task AddPasskeyAsync(this IPage page, string name)
@@ -77,7 +81,7 @@ public static class MyAccountFactorSteps
         await page.Button("Add a passkey").ClickAsync();
         await page.GetByLabel("Name for this passkey (optional)").FillAsync(name);
         await page.Button("Create passkey").ClickAsync();
-        await page.SaysAsync("Passkey added.");
+        await page.SaysAddedAsync("Passkey added.");
     }
 
     /// <summary>Recovery codes → Generate new codes (confirming the replacement when asked); returns the codes shown.</summary>

@@ -80,7 +80,9 @@ public sealed class MyAccountPageFactorsTests(MyAccountPageServer server) : ICla
         await page.GetByLabel("Code you received").FillAsync(await Phone.PhoneSteps.LatestCodeAsync(server, phone));
         await page.Locator("#phone-verify-form").GetByRole(AriaRole.Button, new() { Name = "Verify and add" }).ClickAsync();
 
-        await page.SaysAsync("Phone added.");
+        // The user's first factor: its recovery codes are shown with it, this once.
+        await page.SaysAsync("Phone added. Save your recovery codes now: they are shown only once.");
+        await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
         var row = Assert.Single(await page.FactorRowsAsync());
         Assert.Equal("Voice call", row.Method);
         Assert.EndsWith(phone[^4..], row.Details, StringComparison.Ordinal);
@@ -114,7 +116,10 @@ public sealed class MyAccountPageFactorsTests(MyAccountPageServer server) : ICla
         Assert.Single(await authenticator!.CredentialsAsync());
         var row = Assert.Single(await page.FactorRowsAsync());
         Assert.Equal(("Passkey", "Work laptop", "Active"), row);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your sign-in methods" })).ToBeFocusedAsync();
+        // The passkey is the user's first factor: focus goes to the recovery codes it brought, shown this once.
+        await page.SaysAsync("Passkey added. Save your recovery codes now: they are shown only once.");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your new recovery codes" })).ToBeFocusedAsync();
+        await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
     }, passkeys: true);
 
     [Fact]
