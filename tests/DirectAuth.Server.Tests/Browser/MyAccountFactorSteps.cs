@@ -47,7 +47,9 @@ public static class MyAccountFactorSteps
     /// Add an authenticator app: reads the QR code the page shows (a screenshot of it, decoded with zbarimg), checks the
     /// key shown as text is the same secret, types the code an authenticator computes from it; returns the secret.
     /// </summary>
-    public static async Task<string> AddTotpFromTheQrAsync(this IPage page, ServerFixture server, string? screenshot = null)
+    /// <param name="authenticatorState">When given, the code comes from the authenticator CLI (<c>directauth authenticator
+    /// add-totp</c> with the QR's URI, then <c>codes</c>) holding its accounts in this file, as the person's phone app would.</param>
+    public static async Task<string> AddTotpFromTheQrAsync(this IPage page, ServerFixture server, string? screenshot = null, string? authenticatorState = null)
     {
         await page.Button("Add an authenticator app").ClickAsync();
         var qr = page.GetByRole(AriaRole.Img, new() { Name = "QR code to scan with your authenticator app" });
@@ -58,7 +60,8 @@ public static class MyAccountFactorSteps
         Assert.StartsWith("otpauth://totp/", uri, StringComparison.Ordinal);
         var secret = QueryParameter(uri, "secret");
         Assert.Equal(secret, (await page.Locator("#totp-secret").InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal));
-        await page.GetByLabel("Code the app shows").FillAsync(OathTool.Totp(secret, server.Clock.GetUtcNow()));
+        var code = authenticatorState is null ? OathTool.Totp(secret, server.Clock.GetUtcNow()) : await AuthenticatorCliCodeAsync(server, uri, authenticatorState);
+        await page.GetByLabel("Code the app shows").FillAsync(code);
         await page.Button("Verify and add").ClickAsync();
         return secret;
     }
@@ -203,6 +206,24 @@ public static class MyAccountFactorSteps
     }
 
     // ---- QR -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The authenticator CLI as the person's app: adds the account from the QR's URI and shows its current code. The CLI
+    /// reads the real clock, so the server's test clock (which starts at the real time and only moves forward) is
+    /// brought up to now first; the server accepts the step either side.
+    /// </summary>
+    private static async Task<string> AuthenticatorCliCodeAsync(ServerFixture server, string otpauthUri, string state)
+    {
+        var (added, addOutput) = await OutOfBand.Processes.ProcessSteps.CliAsync("authenticator", "add-totp", otpauthUri, "--state", state);
+        Assert.True(added == 0, $"authenticator add-totp: {addOutput}");
+        var lag = DateTimeOffset.UtcNow - server.Clock.GetUtcNow();
+        Assert.True(lag >= TimeSpan.Zero, "the server's clock is ahead of the real time: the CLI's code would not match");
+        server.Clock.Advance(lag);
+        var (shown, codes) = await OutOfBand.Processes.ProcessSteps.CliAsync("authenticator", "codes", "--json", "--state", state);
+        Assert.True(shown == 0, $"authenticator codes: {codes}");
+        using var line = System.Text.Json.JsonDocument.Parse(codes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(l => l.TrimStart().StartsWith('{')));
+        return line.RootElement.GetProperty("code").GetString()!;
+    }
 
     /// <summary>Decodes a QR code image with zbarimg (Debian zbar-tools).</summary>
     public static string DecodeQr(byte[] png)
