@@ -30,6 +30,8 @@ public static class PushDeviceApi
     /// <summary>Server-sent event names.</summary>
     public const string PushEvent = "push";
     public const string ResolvedEvent = "resolved";
+    /// <summary>Something the user should know about their account (a factor added or removed); nothing to answer.</summary>
+    public const string NoticeEvent = "notice";
 }
 
 /// <summary>The user's answer to a push.</summary>
@@ -124,6 +126,13 @@ public sealed record PushResolution
     [JsonPropertyName("status")] public required string Status { get; init; }
 }
 
+/// <summary>The data of a <c>notice</c> event: a message to show the user (no secret, nothing to answer).</summary>
+public sealed record PushNotice
+{
+    [JsonPropertyName("text")] public required string Text { get; init; }
+    [JsonPropertyName("createdAt")] public required DateTimeOffset CreatedAt { get; init; }
+}
+
 /// <summary>Source-generated JSON metadata for the push device messages.</summary>
 [JsonSerializable(typeof(PushActivationClaims))]
 [JsonSerializable(typeof(PushActivationResult))]
@@ -132,4 +141,5 @@ public sealed record PushResolution
 [JsonSerializable(typeof(PushAnswerResult))]
 [JsonSerializable(typeof(PushNotification))]
 [JsonSerializable(typeof(PushResolution))]
+[JsonSerializable(typeof(PushNotice))]
 public sealed partial class PushJsonContext : JsonSerializerContext;

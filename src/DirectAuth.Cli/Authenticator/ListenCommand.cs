@@ -110,6 +110,7 @@ public sealed class PushListener(IReadOnlyList<PushAccount> accounts, PushOutput
                     case StreamConnected c: output.Connected(account, c.Resumed); break;
                     case StreamLost lost: output.Disconnected(account, lost.Reason, lost.RetryIn); break;
                     case PushResolved r: output.Resolved(r.Resolution); break;
+                    case NoticeReceived n: output.Notice(n.Notice); break;
                     case PushReceived { Push: var push }:
                         output.Push(account, push);
                         var answer = pending ?? (interactive ? ConsolePushOutput.Ask(push) : null);

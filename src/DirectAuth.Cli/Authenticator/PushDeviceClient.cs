@@ -11,6 +11,8 @@ public abstract record DeviceEvent;
 /// <summary>A push; <see cref="EventId"/> is what the stream resumes after.</summary>
 public sealed record PushReceived(PushNotification Push, string? EventId) : DeviceEvent;
 public sealed record PushResolved(PushResolution Resolution) : DeviceEvent;
+/// <summary>A message for the user (a factor was added to or removed from the account).</summary>
+public sealed record NoticeReceived(PushNotice Notice) : DeviceEvent;
 /// <summary>The stream is open (again); <see cref="Resumed"/> when it picked up after a known event id.</summary>
 public sealed record StreamConnected(bool Resumed) : DeviceEvent;
 public sealed record StreamLost(string Reason, TimeSpan RetryIn) : DeviceEvent;
@@ -128,6 +130,8 @@ public sealed class PushDeviceClient(HttpClient http, TimeProvider clock)
                 yield return new PushReceived(push, sse.Id);
             else if (sse.Event == PushDeviceApi.ResolvedEvent && JsonSerializer.Deserialize(sse.Data, PushJsonContext.Default.PushResolution) is { } resolution)
                 yield return new PushResolved(resolution);
+            else if (sse.Event == PushDeviceApi.NoticeEvent && JsonSerializer.Deserialize(sse.Data, PushJsonContext.Default.PushNotice) is { } notice)
+                yield return new NoticeReceived(notice);
         }
     }
 

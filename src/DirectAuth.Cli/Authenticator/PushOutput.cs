@@ -13,10 +13,11 @@ public abstract class PushOutput
     public abstract void Push(PushAccount account, PushNotification push);
     public abstract void Answered(PushAnswerResult result);
     public abstract void Resolved(PushResolution resolution);
+    public abstract void Notice(PushNotice notice);
     public abstract void Error(string message);
 }
 
-/// <summary>One JSON object per line: <c>{"event":"push", ...}</c>, <c>answered</c>, <c>resolved</c>, <c>connected</c>, <c>disconnected</c>, <c>error</c>.</summary>
+/// <summary>One JSON object per line: <c>{"event":"push", ...}</c>, <c>answered</c>, <c>resolved</c>, <c>notice</c>, <c>connected</c>, <c>disconnected</c>, <c>error</c>.</summary>
 public sealed class JsonPushOutput(TextWriter writer) : PushOutput
 {
     private void Write(object value)
@@ -35,6 +36,7 @@ public sealed class JsonPushOutput(TextWriter writer) : PushOutput
     });
     public override void Answered(PushAnswerResult result) => Write(new { @event = "answered", transactionId = result.TransactionId, status = result.Status, reason = result.Reason });
     public override void Resolved(PushResolution resolution) => Write(new { @event = "resolved", transactionId = resolution.TransactionId, status = resolution.Status });
+    public override void Notice(PushNotice notice) => Write(new { @event = "notice", text = notice.Text, createdAt = notice.CreatedAt });
     public override void Error(string message) => Write(new { @event = "error", message });
 }
 
@@ -66,6 +68,8 @@ public sealed class ConsolePushOutput : PushOutput
 
     public override void Resolved(PushResolution resolution) =>
         AnsiConsole.MarkupLine($"[grey]Push {Markup.Escape(resolution.TransactionId)} ended: {Markup.Escape(resolution.Status)}.[/]");
+
+    public override void Notice(PushNotice notice) => AnsiConsole.MarkupLine($"[yellow]Notice:[/] {Markup.Escape(notice.Text)}");
 
     public override void Error(string message) => AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
 

@@ -14,31 +14,44 @@ namespace DirectAuth.Server.MyAccount;
 /// <summary>
 /// Tells the user that a factor was added to or removed from their account, on a channel they had before the
 /// change: a text message to a verified phone (an active <c>sms</c> factor), else a call to an active <c>call</c>
-/// factor, through the configured delivery provider (outbox, webhook, Twilio). The factor that changed is never the
-/// channel. A user with no such channel is not told; either way the system log says what happened
+/// factor, through the configured delivery provider (outbox, webhook, Twilio); else a <c>notice</c> event to their
+/// push devices connected at that moment (not stored: a device that is not connected does not see it). The factor that
+/// changed is never the channel. A user with no such channel is not told; either way the system log says what happened
 /// (<see cref="EventTypes.FactorChangeNotified"/>). A failed delivery never undoes the change.
 /// </summary>
 public sealed class FactorChangeNotifier(
     DirectAuthDb db, ISmsSender sms, IVoiceSender voice, AuditLog audit, TimeProvider clock,
-    IOptions<DeliveryOptions> delivery, IOptions<MyAccountOptions> options)
+    IOptions<DeliveryOptions> delivery, IOptions<MyAccountOptions> options, OutOfBand.Push.IPushBus pushBus)
 {
     public async Task NotifyAsync(User user, string clientId, Factor changed, bool added, CancellationToken ct)
     {
         if (!options.Value.NotifyFactorChanges) return;
         var phones = await db.Set<Factor>().AsNoTracking()
             .Where(f => f.UserId == user.Id && f.Id != changed.Id && f.Status == FactorStatus.Active
-                && (f.FactorType == FactorTypes.Sms || f.FactorType == FactorTypes.Call))
+                && (f.FactorType == FactorTypes.Sms || f.FactorType == FactorTypes.Call || f.FactorType == FactorTypes.Push))
             .ToListAsync(ct);
-        var channel = phones.OrderBy(f => f.FactorType == FactorTypes.Sms ? 0 : 1).ThenBy(f => f.Created).FirstOrDefault();
+        var channel = phones.Where(f => f.FactorType != FactorTypes.Push)
+            .OrderBy(f => f.FactorType == FactorTypes.Sms ? 0 : 1).ThenBy(f => f.Created).FirstOrDefault();
+        var devices = phones.Where(f => f.FactorType == FactorTypes.Push).ToList();
         var entry = new AuditEntry(EventTypes.FactorChangeNotified, Outcomes.Success, "User told about a factor change")
         {
             ActorId = user.Id, ActorType = "User", ActorAlternateId = user.Login, ClientId = clientId,
             TargetId = changed.Id, TargetType = "Factor",
         };
         var details = new Dictionary<string, string> { ["factorType"] = changed.FactorType, ["change"] = added ? "added" : "removed" };
+        if (channel is null && devices.Count > 0)
+        {
+            var notice = Text(delivery.Value.SenderName, changed.FactorType, added);
+            foreach (var device in devices)
+                await pushBus.PublishAsync(new OutOfBand.Push.PushNoticed(device.Id, notice, clock.GetUtcNow()), ct);
+            details["channel"] = "push";
+            details["devices"] = devices.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await audit.RecordAsync(entry with { Details = details }, ct);
+            return;
+        }
         if (channel is null)
         {
-            await audit.RecordAsync(entry with { Outcome = Outcomes.Failure, Reason = "NO_CHANNEL", Message = "User not told about a factor change: no verified phone", Details = details }, ct);
+            await audit.RecordAsync(entry with { Outcome = Outcomes.Failure, Reason = "NO_CHANNEL", Message = "User not told about a factor change: no verified phone or push device", Details = details }, ct);
             return;
         }
 

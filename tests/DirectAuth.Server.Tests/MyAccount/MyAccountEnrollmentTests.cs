@@ -149,6 +149,31 @@ public sealed class MyAccountEnrollmentTests(MyAccountServer server) : IClassFix
     }
 
     [Fact]
+    public async Task Push_NoPhone_AFactorRemoved_TheConnectedDeviceGetsANotice()
+    {
+        var client = await AppAsync(server);
+        var (userId, login) = await UserAsync(server);
+        var (totpId, secret) = await EnrollTotpAsync(server, await SignInAsync(server, client.ClientId, login));
+        var strong = await SignInWithTotpAsync(server, client.ClientId, login, secret);
+        var (_, pending, _) = await PostAsync(server, strong, "/factors", new { factorType = "push", provider = "OKTA" });
+        var (origin, code) = Cli.Authenticator.PushDeviceClient.ParseActivation(
+            pending.GetProperty("_embedded").GetProperty("activation").GetProperty("activationLink").GetString()!, null);
+        var device = OobKit.Device(server);
+        var account = await device.ActivateAsync(origin, code, "my phone", CancellationToken.None);
+        await using var phone = new DeviceListener(device, account);
+        await phone.NextAsync<Cli.Authenticator.StreamConnected>();
+
+        Assert.Equal(204, (await DeleteAsync(server, strong, $"/factors/{totpId}")).Status);
+
+        var notice = (await phone.NextAsync<Cli.Authenticator.NoticeReceived>()).Notice;
+        Assert.Contains("an authenticator app (TOTP) was removed from your account", notice.Text);
+        Assert.DoesNotContain(secret, notice.Text);
+        var told = (await PhoneSteps.AuditAsync(server, "user.mfa.factor.change_notified")).First(e => e.ActorId == userId && e.TargetId == totpId);
+        Assert.Equal("SUCCESS", told.Outcome);
+        Assert.Contains("\"channel\":\"push\"", told.Details);
+    }
+
+    [Fact]
     public async Task Passkey_OptionsThenAttestation_Active_ThenSignsInWithIt()
     {
         var client = await AppAsync(server);

@@ -88,11 +88,13 @@ public sealed class PostgresPushBus(StorageSettings storage, PushHub hub, ILogge
         return connection;
     }
 
-    // Payloads are small text: "c|{factorId}|{seq}" (created) or "e|{factorId}|{transactionId}|{status}" (ended).
+    // Payloads are small text: "c|{factorId}|{seq}" (created), "e|{factorId}|{transactionId}|{status}" (ended),
+    // "n|{factorId}|{unix ms}|{base64 text}" (a notice).
     public static string Encode(PushSignal signal) => signal switch
     {
         PushCreated c => $"c|{c.FactorId}|{c.Seq.ToString(CultureInfo.InvariantCulture)}",
         PushEnded e => $"e|{e.FactorId}|{e.TransactionId}|{e.Status}",
+        PushNoticed n => $"n|{n.FactorId}|{n.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}|{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(n.Text))}",
         _ => "r",
     };
 
@@ -103,6 +105,8 @@ public sealed class PostgresPushBus(StorageSettings storage, PushHub hub, ILogge
         {
             ["c", var factor, var seq] when long.TryParse(seq, CultureInfo.InvariantCulture, out var s) => new PushCreated(factor, s),
             ["e", var factor, var tx, var status] => new PushEnded(factor, tx, status),
+            ["n", var factor, var at, var text] when long.TryParse(at, CultureInfo.InvariantCulture, out var ms) =>
+                new PushNoticed(factor, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text)), DateTimeOffset.FromUnixTimeMilliseconds(ms)),
             ["r"] => new PushResync(),
             _ => null,
         };

@@ -47,7 +47,10 @@ public sealed class PushEventStream(IServiceScopeFactory scopes, PushHub hub, Se
                     continue;
                 }
             }
-            if (signal is PushEnded ended)
+            if (signal is PushNoticed notice)
+                await WriteAsync(response, $"event: {PushDeviceApi.NoticeEvent}\ndata: " +
+                    JsonSerializer.Serialize(new PushNotice { Text = notice.Text, CreatedAt = notice.CreatedAt }, PushJsonContext.Default.PushNotice) + "\n\n", ct);
+            else if (signal is PushEnded ended)
                 await WriteAsync(response, $"event: {PushDeviceApi.ResolvedEvent}\ndata: " +
                     JsonSerializer.Serialize(new PushResolution { TransactionId = ended.TransactionId, Status = ended.Status }, PushJsonContext.Default.PushResolution) + "\n\n", ct);
             else

@@ -12,6 +12,9 @@ public sealed record PushCreated(string FactorId, long Seq) : PushSignal(FactorI
 /// <summary>A push ended: answered (on this device or not), or denied by the server.</summary>
 public sealed record PushEnded(string FactorId, string TransactionId, string Status) : PushSignal(FactorId);
 
+/// <summary>A notice for the user on the devices connected now (<see cref="PushDeviceApi.NoticeEvent"/>); not stored.</summary>
+public sealed record PushNoticed(string FactorId, string Text, DateTimeOffset CreatedAt) : PushSignal(FactorId);
+
 /// <summary>Signals may have been lost (the PostgreSQL listener reconnected): every stream re-reads what is pending.</summary>
 public sealed record PushResync() : PushSignal("");
 
