@@ -33,8 +33,10 @@ public sealed class DirectAuthMetrics
         _lockouts = meter.CreateCounter<long>("directauth.lockouts", "{lockout}", "Logins that reached the failure cap and were locked.");
         _rateLimited = meter.CreateCounter<long>("directauth.rate_limit.refusals", "{request}", "Requests refused with 429, by endpoint group.");
         _signatures = meter.CreateCounter<long>("directauth.signing.operations", "{signature}", "Tokens signed, by JWS algorithm.");
-        _writeWait = meter.CreateHistogram<double>("directauth.db.write_gate.wait", "s", "How long a SQLite writer waited for the write gate.");
-        _writeBatch = meter.CreateHistogram<long>("directauth.db.write.batch_size", "{row}", "Rows written per SaveChanges (one database round of writes).");
+        _writeWait = meter.CreateHistogram("directauth.db.write_gate.wait", "s", "How long a SQLite writer waited for the write gate.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15] });
+        _writeBatch = meter.CreateHistogram("directauth.db.write.batch_size", "{row}", "Rows written per SaveChanges (one database round of writes).",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 3, 5, 10, 25, 50, 100] });
         meter.CreateObservableGauge("directauth.oob.pending", () => PendingOob(scopes, clock), "{transaction}", "Out-of-band transactions (push, SMS, voice) waiting for the user.");
     }
 

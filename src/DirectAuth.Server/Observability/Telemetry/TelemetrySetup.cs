@@ -40,7 +40,7 @@ public static class TelemetrySetup
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
-                if (metricsEnabled) m.AddPrometheusExporter();
+                if (metricsEnabled) m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // each scrape current
                 if (otlp is not null) m.AddOtlpExporter(o => otlp.Apply(o, "metrics"));
             });
     }
