@@ -51,12 +51,13 @@ public static class TelemetrySetup
         if (!configuration.GetValue("Metrics:Enabled", true)) return;
         var allowRemote = configuration.GetValue("Metrics:AllowRemote", false);
         var path = MetricsPath(configuration);
-        app.UseWhen(http => http.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase), branch =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase), branch =>
         {
             branch.Use(async (http, next) =>
             {
-                // Not for the world: an address that is not loopback gets the 404 any unknown path gets.
-                if (!allowRemote && http.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip))
+                // Not for the world: an address that is not loopback gets the 404 any unknown path gets, and so does a
+                // request a proxy passed on (forwarded headers left in it: a proxy not named in Proxy:KnownProxies).
+                if (!allowRemote && (http.Connection.RemoteIpAddress is { } ip && !IPAddress.IsLoopback(ip) || IsForwarded(http.Request.Headers)))
                 {
                     http.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
@@ -66,6 +67,9 @@ public static class TelemetrySetup
         });
         app.UseOpenTelemetryPrometheusScrapingEndpoint(path);
     }
+
+    private static bool IsForwarded(IHeaderDictionary headers) =>
+        headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Real-IP");
 
     private static string MetricsPath(IConfiguration configuration) => configuration["Metrics:Path"] is { Length: > 1 } p && p.StartsWith('/') ? p : "/metrics";
 
