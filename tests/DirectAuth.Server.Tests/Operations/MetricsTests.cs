@@ -13,6 +13,11 @@ namespace DirectAuth.Server.Tests.Operations;
 /// Issue 14 item 2: after real requests, /metrics (Prometheus exposition) shows the DirectAuth counters changed by
 /// exactly what the requests did, with the documented labels, and never a login or a phone number.
 /// </summary>
+/// <remarks>
+/// A MeterProvider listens to every meter named DirectAuth in its process: in-process servers of other test classes
+/// running at the same time would add their counts, so these tests run alone (one server per process in production).
+/// </remarks>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     private const string TokenRequests = "directauth_token_requests_total";
@@ -108,4 +113,10 @@ public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.DoesNotContain(user.Phone.TrimStart('+'), after.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("metrics-sms", after.Text, StringComparison.OrdinalIgnoreCase);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics (not in parallel: meters are process-wide)";
 }
