@@ -14,29 +14,29 @@ public static class LogEventRepresentation
         var debugData = DebugData(e.Details);
         return new()
         {
-        ["uuid"] = e.Id,
-        ["published"] = Format(e.Published),
-        ["eventType"] = e.EventType,
-        ["version"] = "0",
-        ["severity"] = e.Severity,
-        ["displayMessage"] = e.DisplayMessage,
-        ["actor"] = new Dictionary<string, object?>
+            ["uuid"] = e.Id,
+            ["published"] = Format(e.Published),
+            ["eventType"] = e.EventType,
+            ["version"] = "0",
+            ["severity"] = e.Severity,
+            ["displayMessage"] = e.DisplayMessage,
+            ["actor"] = new Dictionary<string, object?>
         {
-            ["id"] = e.ActorId,
-            ["type"] = e.ActorType,
-            ["alternateId"] = e.ActorAlternateId,
-            ["displayName"] = e.ActorAlternateId ?? e.ActorId,
-        },
-        ["client"] = new Dictionary<string, object?> { ["ipAddress"] = e.IpAddress, ["id"] = e.ClientId },
-        ["outcome"] = new Dictionary<string, object?> { ["result"] = e.Outcome, ["reason"] = e.Reason },
-        ["target"] = e.TargetId is null && e.TargetAlternateId is null
-            ? null
-            : new[] { new Dictionary<string, object?> { ["id"] = e.TargetId, ["type"] = e.TargetType, ["alternateId"] = e.TargetAlternateId, ["displayName"] = e.TargetAlternateId } },
-        // Okta: transaction { type: WEB, id: the request id } for events written while serving a request.
-        ["transaction"] = debugData.TryGetValue(TraceIdKey, out var traceId) && traceId is not null
-            ? new Dictionary<string, object?> { ["type"] = "WEB", ["id"] = traceId, ["detail"] = new Dictionary<string, object?>() }
-            : null,
-        ["debugContext"] = new Dictionary<string, object?> { ["debugData"] = debugData },
+                ["id"] = e.ActorId,
+                ["type"] = e.ActorType,
+                ["alternateId"] = e.ActorAlternateId,
+                ["displayName"] = e.ActorAlternateId ?? e.ActorId,
+            },
+            ["client"] = new Dictionary<string, object?> { ["ipAddress"] = e.IpAddress, ["id"] = e.ClientId },
+            ["outcome"] = new Dictionary<string, object?> { ["result"] = e.Outcome, ["reason"] = e.Reason },
+            ["target"] = e.TargetId is null && e.TargetAlternateId is null
+                ? null
+                : new[] { new Dictionary<string, object?> { ["id"] = e.TargetId, ["type"] = e.TargetType, ["alternateId"] = e.TargetAlternateId, ["displayName"] = e.TargetAlternateId } },
+            // Okta: transaction { type: WEB, id: the request id } for events written while serving a request.
+            ["transaction"] = debugData.TryGetValue(TraceIdKey, out var traceId) && traceId is not null
+                ? new Dictionary<string, object?> { ["type"] = "WEB", ["id"] = traceId, ["detail"] = new Dictionary<string, object?>() }
+                : null,
+            ["debugContext"] = new Dictionary<string, object?> { ["debugData"] = debugData },
         };
     }
 
