@@ -68,6 +68,25 @@ public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFix
     }
 
     [Fact]
+    public async Task TenWrongPasswords_TenRefusedSignInsAndOneLockout()
+    {
+        var client = await server.RegisterClientAsync(grantTypes: ["password"]);
+        const string login = "metrics-lock@example.com";
+        await server.CreateUserAsync(login);
+        var before = await ScrapeAsync();
+
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(400, (await server.PasswordGrantAsync(client.ClientId, login, "not-the-password", "openid")).Status);
+
+        var after = await ScrapeAsync();
+        AssertIncreased(before, after, 10, SignIns, ("factor", "password"), ("outcome", "invalid_grant"));
+        AssertIncreased(before, after, 10, TokenRequests, ("grant_type", "password"), ("outcome", "invalid_grant"));
+        AssertIncreased(before, after, 1, "directauth_lockouts_total");
+        AssertIncreased(before, after, 0, SignIns, ("factor", "password"), ("outcome", "success"));
+        Assert.DoesNotContain("metrics-lock", after.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task PushSentAndApproved_CountedAndPendingGaugeFollowsTheTransaction()
     {
         var client = await OobKit.RegisterAppAsync(server, "never");
