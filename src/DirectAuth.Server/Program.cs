@@ -8,6 +8,7 @@ using DirectAuth.Server.Management;
 using DirectAuth.Server.Throttling;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
+using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.Passkeys;
 using DirectAuth.Server.MyAccount;
 using DirectAuth.Server.MyAccountPage;
@@ -46,6 +47,7 @@ builder.Services.AddPasskeys();
 builder.Services.AddMyAccount();
 builder.Services.AddMyAccountPage();
 builder.Services.AddDirectAuthHealth();
+builder.Services.AddDirectAuthTelemetry(builder.Configuration); // metrics (/metrics, OTLP) and traces (OTLP)
 var behindProxy = ProxySetup.Configure(builder.Services, builder.Configuration);
 
 var app = builder.Build();
@@ -74,6 +76,7 @@ catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperatio
 }
 
 if (behindProxy) app.UseForwardedHeaders(); // first: the address and scheme every later part sees
+app.MapDirectAuthMetrics(); // before the rate limits: a scrape is not a client
 app.UseMiddleware<WireConventionsMiddleware>();
 app.UseDirectAuthRateLimits();
 

@@ -4,6 +4,7 @@ using DirectAuth.Server.ClientAuthentication;
 using DirectAuth.Server.Grants;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
+using DirectAuth.Server.Observability.Telemetry;
 
 using Microsoft.Extensions.Options;
 
@@ -14,9 +15,25 @@ public static class TokenEndpoint
 {
     public static void MapTokenEndpoint(this IEndpointRouteBuilder app) => app.MapOAuth("token", ["POST"], HandleAsync);
 
+    /// <summary>A <c>directauth.token</c> span and a <c>directauth.token.requests</c> count per request (docs/operations.md).</summary>
     private static async Task<IResult> HandleAsync(
         HttpContext http, ServerDirectory directory, OAuthRequestReader reader, ClientAuthenticator clients,
-        TokenGrantFactory grants)
+        TokenGrantFactory grants, DirectAuthMetrics metrics)
+    {
+        using var span = DirectAuthActivities.Start("directauth.token");
+        var grantType = "other";
+        var result = await HandleRequestAsync(http, directory, reader, clients, grants, g => grantType = DirectAuthMetrics.GrantTypeLabel(g));
+        var outcome = result is OAuthErrorResult refused ? refused.Error.Error : "success";
+        metrics.TokenRequest(grantType, outcome);
+        span?.SetTag("oauth.grant_type", grantType);
+        span?.SetTag("oauth.outcome", outcome);
+        if (result is OAuthErrorResult { Error.Status: >= 500 }) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+        return result;
+    }
+
+    private static async Task<IResult> HandleRequestAsync(
+        HttpContext http, ServerDirectory directory, OAuthRequestReader reader, ClientAuthenticator clients,
+        TokenGrantFactory grants, Action<string> named)
     {
         var ct = http.RequestAborted;
         var (context, notFound) = await OAuthRoutes.ResolveAsync(http, directory);
@@ -26,6 +43,7 @@ public static class TokenEndpoint
 
         var grantType = form[Parameters.GrantType];
         if (grantType is null) return new OAuthErrorResult(OAuthError.MissingParameter(Parameters.GrantType));
+        named(grantType);
 
         var (client, clientError) = await clients.AuthenticateAsync(context, form, http.Request.Headers.Authorization, context.EndpointUrl("token"), ct);
         if (client is null) return new OAuthErrorResult(clientError!);
@@ -37,7 +55,9 @@ public static class TokenEndpoint
             return new OAuthErrorResult(new OAuthError(400, Errors.UnauthorizedClient,
                 $"The client is not authorized to use the provided grant type. Configured grant types: [{string.Join(", ", client.GrantTypeList)}]."));
 
-        var outcome = await grant.HandleAsync(new TokenRequest(context, client, form), ct);
+        GrantOutcome outcome;
+        using (DirectAuthActivities.Start("directauth.grant")?.SetTag("oauth.grant_type", DirectAuthMetrics.GrantTypeLabel(grantType)))
+            outcome = await grant.HandleAsync(new TokenRequest(context, client, form), ct);
         if (outcome.Tokens is not null)
             return new WireResult<TokenResponse>(200, outcome.Tokens, ProtocolJsonContext.Wire.TokenResponse);
 

@@ -17,7 +17,7 @@ namespace DirectAuth.Server.Grants;
 /// A user with no factor may get a token to enroll one (<see cref="FirstFactorEnrollment"/>).
 /// </summary>
 public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions transactions, SignInTokens tokens, AuditLog audit, LockoutService lockout,
-    Microsoft.Extensions.Options.IOptions<MfaOptions> mfaOptions)
+    Microsoft.Extensions.Options.IOptions<MfaOptions> mfaOptions, Observability.Telemetry.DirectAuthMetrics metrics)
 {
     public static readonly string MfaRequiredDescription = "Verify with an additional authenticator to complete the sign-in process.";
 
@@ -31,8 +31,10 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
         var (acr, requirementError) = SignInRequirements.Read(request.Form);
         if (requirementError is not null) return requirementError;
         if (await lockout.IsCappedAsync(LockoutService.KeyFor(user.Login), ct)) return SignInErrors.LockedOut;
+        using var span = Observability.Telemetry.DirectAuthActivities.Start("directauth.policy");
         var policy = SignInRequirements.Apply(await policies.ForAsync(request.Client, user, ct), acr);
         var enrolled = await policies.EnrolledAsync(user, ct);
+        span?.Dispose();
         var supported = request.Form[Parameters.GrantTypesSupported]?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var decision = SignInDecision.Decide(policy, primary, enrolled,
             grant => request.Client.Allows(grant) && (supported is null || supported.Contains(grant, StringComparer.Ordinal)), passkeyWithUv);
@@ -46,6 +48,7 @@ public sealed class SignInCompletion(PolicyEvaluator policies, MfaTransactions t
                 return issued;
             case SignInDecision.NeedSecondFactor need:
                 var mfaToken = await transactions.StartAsync(request, user, scopes, amr, primary, need.Kinds, ct);
+                metrics.MfaChallenge(primary);
                 await RecordAsync(request, user, policy, "CHALLENGE", "MFA_REQUIRED " + string.Join(' ', need.Kinds), primary, ct);
                 return new OAuthError(403, Errors.MfaRequired, MfaRequiredDescription) { MfaToken = mfaToken };
             case SignInDecision.Deny { Reason: SignInDecision.NoAcceptedFactorReason }

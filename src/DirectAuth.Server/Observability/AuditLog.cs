@@ -22,7 +22,8 @@ public sealed record AuditEntry(string EventType, string Outcome, string Message
 }
 
 /// <summary>Writes system log events to the database (and to the application log, without details).</summary>
-public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAccessor http, ILogger<AuditLog> logger)
+public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAccessor http, ILogger<AuditLog> logger,
+    Telemetry.DirectAuthMetrics? metrics = null)
 {
     /// <summary>
     /// Writes the event, together with everything else added to the request's context so far (the refresh
@@ -39,6 +40,7 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
     public void Add(AuditEntry entry)
     {
         var ip = entry.IpAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+        if (entry.EventType == EventTypes.AccountLocked) metrics?.Lockout();
         db.Add(new AuditEvent
         {
             Id = Guid.CreateVersion7().ToString(),
@@ -56,7 +58,7 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
             TargetAlternateId = Clean(entry.TargetAlternateId),
             ClientId = Clean(entry.ClientId),
             IpAddress = ip,
-            Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details.ToDictionary(d => LogText.Escape(d.Key), d => LogText.Escape(d.Value))),
+            Details = Serialize(entry.Details, System.Diagnostics.Activity.Current?.TraceId.ToHexString()),
         });
         // "-" for what an event does not have: a log line never says "(null)".
         logger.LogInformation("audit {EventType} {Outcome} reason={Reason} actor={Actor} client={Client}",
@@ -66,4 +68,16 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
     // Values that came from a request (a client id from a Basic header, a login) are stored with their control
     // characters escaped (log injection; and NUL, which PostgreSQL cannot store): see LogText.
     private static string? Clean(string? value) => LogText.EscapeOrNull(value);
+
+    /// <summary>
+    /// The details, and the W3C trace id of the request that wrote the event (<c>traceId</c>, which the LogEvent shows as
+    /// <c>transaction.id</c> and in <c>debugContext.debugData</c>, where Okta puts its request id).
+    /// </summary>
+    private static string? Serialize(IReadOnlyDictionary<string, string>? details, string? traceId)
+    {
+        if (details is null && traceId is null) return null;
+        var clean = details?.ToDictionary(d => LogText.Escape(d.Key), d => LogText.Escape(d.Value)) ?? [];
+        if (traceId is not null && traceId != "00000000000000000000000000000000") clean[LogEventRepresentation.TraceIdKey] = traceId;
+        return clean.Count == 0 ? null : JsonSerializer.Serialize(clean);
+    }
 }

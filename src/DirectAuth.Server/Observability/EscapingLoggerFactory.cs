@@ -6,7 +6,8 @@ namespace DirectAuth.Server.Observability;
 /// <summary>
 /// The application's <see cref="ILoggerFactory"/>: the framework's own, with every message (and the message
 /// line of every exception) passed through <see cref="LogText.Escape"/> before any provider formats it, so
-/// the console log, and any provider added later, never receives a raw control character from a request.
+/// the console log, and any provider added later, never receives a raw control character from a request. A line
+/// written while a request is served ends with <c>trace_id=</c> and the request's W3C trace id.
 /// </summary>
 public sealed class EscapingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
@@ -34,7 +35,9 @@ public sealed class EscapingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
         {
             if (!inner.IsEnabled(logLevel)) return;
             var escaped = exception is null ? null : new EscapedException(exception);
-            inner.Log(logLevel, eventId, state, escaped, (s, _) => LogText.Escape(formatter(s, exception)));
+            // The request's W3C trace id ends the line (console and JSON message alike): a log line finds its trace.
+            var trace = System.Diagnostics.Activity.Current is { } activity ? " trace_id=" + activity.TraceId.ToHexString() : "";
+            inner.Log(logLevel, eventId, state, escaped, (s, _) => LogText.Escape(formatter(s, exception)) + trace);
         }
     }
 

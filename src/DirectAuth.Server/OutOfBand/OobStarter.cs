@@ -49,7 +49,7 @@ public sealed record OobStarted(string OobCode, OobTransaction Transaction, OobB
 /// </summary>
 public sealed class OobStarter(
     DirectAuthDb db, IEnumerable<IOobChannel> channels, PolicyEvaluator policies, SecretProtector protector, TimeProvider clock,
-    IOptions<OutOfBandOptions> options, AuditLog audit, LockoutService lockout)
+    IOptions<OutOfBandOptions> options, AuditLog audit, LockoutService lockout, Observability.Telemetry.DirectAuthMetrics metrics)
 {
     public IOobChannel? FindChannel(string channel) => channels.FirstOrDefault(c => c.Channel == channel);
 
@@ -111,13 +111,17 @@ public sealed class OobStarter(
         db.Entry(transaction).State = EntityState.Detached;
 
         // Decoys too: the channel does the same kind of work and delivers nothing.
-        if (await channel.DeliverAsync(start, binding, ct) is { } failure && user is not null)
+        OAuthError? failure;
+        using (Observability.Telemetry.DirectAuthActivities.Start("directauth.delivery")?.SetTag("directauth.channel", channel.Channel))
+            failure = await channel.DeliverAsync(start, binding, ct);
+        if (failure is not null && user is not null)
         {
             await db.Set<OobTransaction>().Where(t => t.Seq == transaction.Seq)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, OobStatus.Denied).SetProperty(t => t.StatusReason, "DELIVERY_FAILED").SetProperty(t => t.ResolvedAt, now), ct);
             await RecordAsync(OobEvents.DeliveryFailed, Outcomes.Failure, "Out-of-band challenge could not be delivered", start, login, failure.Description, "WARN", ct);
             return (null, failure);
         }
+        if (decoyReason is null && channel.Channel == Channels.Push) metrics.PushSent();
         await RecordAsync(OobEvents.Started, decoyReason is null ? Outcomes.Success : Outcomes.Failure, "Out-of-band challenge started", start, login, decoyReason, "INFO", ct);
         // Rounded: a stored expiry can come back a fraction of a millisecond early (SQLite keeps 0.1 ms precision).
         return (new OobStarted(code, transaction, binding, (int)Math.Round((expiresAt - now).TotalSeconds)), null);

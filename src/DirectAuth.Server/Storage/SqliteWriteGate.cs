@@ -17,7 +17,7 @@ namespace DirectAuth.Server.Storage;
 /// closed, or SQLite out of the holder's transaction) and takes the gate back. If a live holder keeps it past
 /// <see cref="MaxWait"/> the write goes ahead anyway and SQLite's own locking decides: never a deadlock.
 /// </summary>
-public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
+public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger, Observability.Telemetry.DirectAuthMetrics? metrics = null) : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan StaleCheck = TimeSpan.FromSeconds(1);
@@ -38,6 +38,7 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
         public int Held; // 1 while this connection holds the gate; exchanged atomically so it is released once
         public bool InTransaction; // set once BEGIN has run
         public long Since; // when the gate was taken (Stopwatch timestamp)
+        public long Waiting; // when the writer began to wait for it
     }
 
     private (DbConnection Connection, Holder Holder)? _owner;
@@ -199,6 +200,7 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     {
         var holder = _holders.GetOrCreateValue(connection);
         if (holder.Held == 1) return;
+        holder.Waiting = Stopwatch.GetTimestamp();
         for (var waited = TimeSpan.Zero; !await _gate.WaitAsync(StaleCheck, ct); waited += StaleCheck)
             if (!ReclaimedFromStaleOwner() && waited >= MaxWait) { WarnWritingWithout(); return; }
         Take(connection, holder);
@@ -208,6 +210,7 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     {
         var holder = _holders.GetOrCreateValue(connection);
         if (holder.Held == 1) return;
+        holder.Waiting = Stopwatch.GetTimestamp();
         for (var waited = TimeSpan.Zero; !_gate.Wait(StaleCheck); waited += StaleCheck)
             if (!ReclaimedFromStaleOwner() && waited >= MaxWait) { WarnWritingWithout(); return; }
         Take(connection, holder);
@@ -217,6 +220,7 @@ public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger) : IDbTransa
     {
         holder.Held = 1;
         holder.Since = Stopwatch.GetTimestamp();
+        metrics?.WriteGateWaited(Stopwatch.GetElapsedTime(holder.Waiting, holder.Since));
         _owner = (connection, holder);
     }
 

@@ -121,6 +121,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitBuckets
             return;
         }
         headers.RetryAfter = nextToken.ToString(CultureInfo.InvariantCulture); // when one more request may go
+        context.RequestServices.GetService<Observability.Telemetry.DirectAuthMetrics>()?.RateLimited(group);
         await WireJson.WriteErrorAsync(context.Response, new OAuthError(429, Errors.InvalidGrant, RateLimiting.ExceededDescription));
     }
 }

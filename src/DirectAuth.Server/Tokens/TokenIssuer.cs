@@ -31,7 +31,8 @@ public sealed record TokenGrantRequest(OAuthContext Context, Application Client,
 /// audit record (<see cref="Observability.AuditLog.RecordAsync"/>), one write for both, and that write must
 /// happen before the tokens are answered.
 /// </summary>
-public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimeProvider clock, IOptions<DirectAuthOptions> options)
+public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimeProvider clock, IOptions<DirectAuthOptions> options,
+    Observability.Telemetry.DirectAuthMetrics? metrics = null)
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly TokenOptions _lifetimes = options.Value.Tokens;
@@ -63,6 +64,7 @@ public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimePro
             if (request.Acr is not null) accessClaims["acr"] = request.Acr;
         }
         var accessToken = Handler.CreateToken(new SecurityTokenDescriptor { Claims = accessClaims, SigningCredentials = credentials });
+        metrics?.Signed(credentials.Algorithm);
 
         string? idToken = null;
         if (request.User is not null && scopes.Contains(Scopes.OpenId))
@@ -103,6 +105,7 @@ public sealed class TokenIssuer(DirectAuthDb db, SigningKeyService keys, TimePro
         };
         if (request.Acr is not null) claims["acr"] = request.Acr;
         foreach (var (name, value) in UserClaims.For(user, request.Scopes)) claims[name] = value;
+        metrics?.Signed(credentials.Algorithm);
         return Handler.CreateToken(new SecurityTokenDescriptor { Claims = claims, SigningCredentials = credentials });
     }
 

@@ -27,7 +27,8 @@ public sealed record PhoneSendOutcome(bool Sent, SendPermit Permit, string? Fail
 /// (never the code).
 /// </summary>
 public sealed class PhoneCodeSender(
-    PhoneSendLimiter limiter, PumpingGuard pumping, ISmsSender sms, IVoiceSender voice, AuditLog audit, TimeProvider clock, IOptions<DeliveryOptions> delivery)
+    PhoneSendLimiter limiter, PumpingGuard pumping, ISmsSender sms, IVoiceSender voice, AuditLog audit, TimeProvider clock, IOptions<DeliveryOptions> delivery,
+    Observability.Telemetry.DirectAuthMetrics metrics)
 {
     /// <summary>Books the per-phone limits, then delivers.</summary>
     public async Task<PhoneSendOutcome> SendAsync(PhoneCodeRequest request, CancellationToken ct)
@@ -74,7 +75,10 @@ public sealed class PhoneCodeSender(
             UserId = request.UserId,
             ExpiresAt = clock.GetUtcNow() + request.Lifetime,
         };
-        var result = request.Channel == Channels.Sms ? await sms.SendSmsAsync(message, ct) : await voice.CallAsync(message, ct);
+        DeliveryResult result;
+        using (Observability.Telemetry.DirectAuthActivities.Start("directauth.delivery")?.SetTag("directauth.channel", request.Channel).SetTag("directauth.provider", delivery.Value.Provider))
+            result = request.Channel == Channels.Sms ? await sms.SendSmsAsync(message, ct) : await voice.CallAsync(message, ct);
+        metrics.PhoneMessage(delivery.Value.Provider, request.Channel, result.Delivered);
 
         var eventType = PhoneEvents.SendEvent(request.Channel, request.Purpose);
         var what = request.Channel == Channels.Sms ? "Text message" : "Voice call";

@@ -15,7 +15,8 @@ namespace DirectAuth.Server.OutOfBand.Push;
 /// refused or late answer never changes a transaction. A wrong number is a denial and a WARN security
 /// event; "this wasn't me" is a denial recorded as suspicious activity (WARN).
 /// </summary>
-public sealed class PushAnswers(DirectAuthDb db, DeviceSignatures signatures, SecretProtector protector, IPushBus bus, TimeProvider clock, AuditLog audit)
+public sealed class PushAnswers(DirectAuthDb db, DeviceSignatures signatures, SecretProtector protector, IPushBus bus, TimeProvider clock, AuditLog audit,
+    Observability.Telemetry.DirectAuthMetrics metrics)
 {
     public const string UserDenied = "USER_DENIED";
     public const string WrongNumber = "WRONG_NUMBER";
@@ -43,6 +44,7 @@ public sealed class PushAnswers(DirectAuthDb db, DeviceSignatures signatures, Se
         var now = clock.GetUtcNow();
         if (tx.Status != OobStatus.Pending || tx.ExpiresAt <= now)
         {
+            if (tx.Status == OobStatus.Pending) metrics.PushExpired();
             await RefusedAsync(factor, tx, "NOT_PENDING", "A device answered a push that is no longer pending (replayed or late)", ct);
             return NotPending();
         }
@@ -63,6 +65,7 @@ public sealed class PushAnswers(DirectAuthDb db, DeviceSignatures signatures, Se
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, status).SetProperty(t => t.StatusReason, storedReason)
                 .SetProperty(t => t.ResolvedAt, now), ct);
         if (updated == 0) return NotPending();
+        metrics.PushAnswered(status == OobStatus.Approved);
         await bus.PublishAsync(new PushEnded(factor.Id, tx.Id, status), ct);
         await RecordAsync(factor, tx, status, reason, ct);
         return new WireResult<PushAnswerResult>(200, new PushAnswerResult
