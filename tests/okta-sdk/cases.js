@@ -186,6 +186,24 @@ const cases = {
     await rejects(client.userFactorApi.verifyFactor({ userId: user.id, factorId: factor.id, body: { passCode: code } }), 403, 'E0000068');
   },
 
+  // 8c. Push: verify sends a push (WAITING with a poll link); the SDK polls the transaction until the device approves it.
+  // The user, their push factor and the device that answers are set up by the test (PUSH_USER_ID, PUSH_FACTOR_ID).
+  async verifyPush() {
+    const userId = process.env.PUSH_USER_ID;
+    const factorId = process.env.PUSH_FACTOR_ID;
+    assert.ok(userId && factorId, 'PUSH_USER_ID and PUSH_FACTOR_ID are set by the test');
+    const waiting = await client.userFactorApi.verifyFactor({ userId, factorId });
+    assert.equal(waiting.factorResult, 'WAITING');
+    const transactionId = waiting._links.poll.href.split('/').pop();
+    let status;
+    for (let i = 0; i < 40; i++) {
+      status = await client.userFactorApi.getFactorTransactionStatus({ userId, factorId, transactionId });
+      if (status.factorResult !== 'WAITING') break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    assert.equal(status.factorResult, 'SUCCESS');
+  },
+
   // 9. Groups: search, the built-in Everyone group, the factor catalog.
   async groups() {
     const everyone = await all(client.groupApi.listGroups({ search: 'profile.name eq "Everyone"' }));

@@ -23,7 +23,7 @@ public sealed class OktaSdkFixture : IAsyncLifetime
     }
 
     /// <summary>Runs <c>node cases.js {name}</c> against the server; the exit code and everything it printed.</summary>
-    public async Task<(int ExitCode, string Output)> RunCaseAsync(string name)
+    public async Task<(int ExitCode, string Output)> RunCaseAsync(string name, IReadOnlyDictionary<string, string>? environment = null)
     {
         var installed = Path.Combine(SdkDirectory, "node_modules", "@okta", "okta-sdk-nodejs", "package.json");
         if (!File.Exists(installed))
@@ -34,6 +34,7 @@ public sealed class OktaSdkFixture : IAsyncLifetime
         info.ArgumentList.Add(name);
         info.Environment["OKTA_ORG_URL"] = Server.Url;
         info.Environment["OKTA_TOKEN"] = ServerProcess.AdminToken;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info) ?? throw new InvalidOperationException("node could not be started");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
