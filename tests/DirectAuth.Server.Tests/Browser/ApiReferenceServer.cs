@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using DirectAuth.Server.Tests.Infrastructure;
 
 namespace DirectAuth.Server.Tests.Browser;
@@ -7,7 +6,7 @@ namespace DirectAuth.Server.Tests.Browser;
 /// <summary>The server on a real loopback port with the API reference UI turned on (<c>ApiReference:Enabled</c>).</summary>
 public sealed class ApiReferenceServer : ServerFixture
 {
-    private readonly int _port = FreePort();
+    private readonly int _port = OutOfBand.Processes.ServerProcess.FreePort();
 
     public string Origin => $"http://127.0.0.1:{_port}";
 
@@ -19,12 +18,5 @@ public sealed class ApiReferenceServer : ServerFixture
     {
         factory.UseKestrel(k => k.Listen(IPAddress.Loopback, _port));
         factory.StartServer();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

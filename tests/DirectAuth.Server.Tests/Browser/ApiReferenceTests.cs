@@ -27,7 +27,7 @@ public sealed class ApiReferenceTests(ApiReferenceServer server) : IClassFixture
         await Expect(page.GetByText("DirectAuth management API").First).ToBeVisibleAsync(Slow);
         foreach (var tag in new[] { "Factors", "Groups", "Policies", "Apps (OAuth clients)", "Authorization servers", "System log" })
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = tag, Exact = true })).ToBeVisibleAsync(Slow);
-        await Screenshot(page, "api-reference");
+        await SharedBrowser.ScreenshotAsync(page, "api-reference", "operations", "api-reference", fullPage: false);
         await page.GetByRole(AriaRole.Link, new() { Name = "Users", Exact = true }).ClickAsync();
         await Expect(page.GetByText("Get a user by id or login").First).ToBeVisibleAsync(Slow);
 
@@ -37,19 +37,6 @@ public sealed class ApiReferenceTests(ApiReferenceServer server) : IClassFixture
         await Expect(page.GetByText("List my factors").First).ToBeVisibleAsync(Slow);
         lock (elsewhere) Assert.Empty(elsewhere);
     });
-
-    private static async Task Screenshot(IPage page, string name)
-    {
-        Directory.CreateDirectory(SharedBrowser.ArtifactsDirectory);
-        var path = Path.Combine(SharedBrowser.ArtifactsDirectory, $"{name}.png");
-        await page.ScreenshotAsync(new() { Path = path });
-        if (Environment.GetEnvironmentVariable("DIRECTAUTH_UPDATE_DOC_IMAGES") == "1")
-        {
-            var docs = Path.Combine(Path.GetDirectoryName(SharedBrowser.ArtifactsDirectory)!, "..", "docs", "images", "operations");
-            Directory.CreateDirectory(docs);
-            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
-        }
-    }
 }
 
 /// <summary>Without <c>ApiReference:Enabled</c> a production server has no reference UI; its OpenAPI documents stay readable.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using DirectAuth.Server.Tests.Infrastructure;
 
 namespace DirectAuth.Server.Tests.Browser;
@@ -11,7 +10,7 @@ namespace DirectAuth.Server.Tests.Browser;
 /// </summary>
 public sealed class MyAccountPageServer : ServerFixture
 {
-    private readonly int _port = FreePort();
+    private readonly int _port = OutOfBand.Processes.ServerProcess.FreePort();
 
     public string Origin => $"http://localhost:{_port}";
 
@@ -27,12 +26,5 @@ public sealed class MyAccountPageServer : ServerFixture
     {
         factory.UseKestrel(k => k.Listen(IPAddress.Loopback, _port));
         factory.StartServer();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

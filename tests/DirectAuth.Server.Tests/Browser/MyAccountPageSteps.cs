@@ -37,18 +37,7 @@ public static class MyAccountPageSteps
     /// A full-page screenshot in <c>TestResults/browser/myaccount-{name}.png</c>; with <c>DIRECTAUTH_UPDATE_DOC_IMAGES=1</c>
     /// also into <c>docs/images/self-service/{name}.png</c>, the pictures docs/self-service.md shows.
     /// </summary>
-    public static async Task ScreenshotAsync(this IPage page, string name)
-    {
-        Directory.CreateDirectory(SharedBrowser.ArtifactsDirectory);
-        var path = Path.Combine(SharedBrowser.ArtifactsDirectory, $"myaccount-{name}.png");
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        if (Environment.GetEnvironmentVariable("DIRECTAUTH_UPDATE_DOC_IMAGES") == "1")
-        {
-            var docs = Path.Combine(Path.GetDirectoryName(SharedBrowser.ArtifactsDirectory)!, "..", "docs", "images", "self-service");
-            Directory.CreateDirectory(docs);
-            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
-        }
-    }
+    public static Task ScreenshotAsync(this IPage page, string name) => SharedBrowser.ScreenshotAsync(page, $"myaccount-{name}", "self-service", name);
 
     /// <summary>Runs a page test in its own browser context, with a virtual authenticator when <paramref name="passkeys"/>.</summary>
     public static Task RunAsync(Func<IPage, VirtualAuthenticator?, Task> test, bool passkeys = false,

@@ -31,6 +31,23 @@ public static class SharedBrowser
     public static Task<IBrowser> GetAsync() => Instance.Value;
 
     /// <summary>
+    /// A screenshot in <c>TestResults/browser/{artifact}.png</c>; with <c>DIRECTAUTH_UPDATE_DOC_IMAGES=1</c> also into
+    /// <c>docs/images/{docsFolder}/{docName}.png</c>, the pictures the docs show.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string artifact, string docsFolder, string docName, bool fullPage = true)
+    {
+        Directory.CreateDirectory(ArtifactsDirectory);
+        var path = Path.Combine(ArtifactsDirectory, $"{artifact}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = fullPage });
+        if (Environment.GetEnvironmentVariable("DIRECTAUTH_UPDATE_DOC_IMAGES") == "1")
+        {
+            var docs = Path.Combine(Path.GetDirectoryName(ArtifactsDirectory)!, "..", "docs", "images", docsFolder);
+            Directory.CreateDirectory(docs);
+            File.Copy(path, Path.Combine(docs, docName + ".png"), overwrite: true);
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="test"/> on a fresh page in a context of its own. When it fails, every page of the
     /// context is saved as <c>{Class}.{Test}.png</c> (and its console output as <c>.console.txt</c>) in
     /// <see cref="ArtifactsDirectory"/> before the failure goes on to xunit.
