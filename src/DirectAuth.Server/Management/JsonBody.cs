@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
+using DirectAuth.Server.Settings;
 using Microsoft.Extensions.Options;
 using System.Text;
 using Microsoft.Net.Http.Headers;

@@ -1,5 +1,4 @@
-using DirectAuth.Server.Hosting;
-
+using DirectAuth.Server.Storage;
 namespace DirectAuth.Server.MyAccountPage;
 
 /// <summary>The My Account page: its built-in app, sessions, guard (headers, CSRF) and endpoints.</summary>

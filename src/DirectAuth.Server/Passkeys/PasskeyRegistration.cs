@@ -1,6 +1,6 @@
 using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Grants;
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Passkeys;

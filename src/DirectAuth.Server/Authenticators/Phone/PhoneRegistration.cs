@@ -1,6 +1,6 @@
 using DirectAuth.Server.Delivery;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.OutOfBand;
+using DirectAuth.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Authenticators.Phone;

@@ -1,4 +1,4 @@
-namespace DirectAuth.Server.Hosting;
+namespace DirectAuth.Server.Settings;
 
 /// <summary>All settings, bound from the configuration root (env: <c>DIRECTAUTH_SECTION__KEY</c>, see docs/configuration.md).</summary>
 public sealed class DirectAuthOptions

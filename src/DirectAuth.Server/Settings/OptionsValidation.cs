@@ -1,4 +1,4 @@
-namespace DirectAuth.Server.Hosting;
+namespace DirectAuth.Server.Settings;
 
 /// <summary>Refuses to start with settings that would be unsafe or meaningless, saying which and why.</summary>
 public static class OptionsValidation
