@@ -7,7 +7,6 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
 using DirectAuth.Server.Settings;
 using DirectAuth.Server.Throttling;
-using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.Passkeys;

@@ -1,4 +1,5 @@
 using DirectAuth.Server.Storage;
+
 namespace DirectAuth.Server.MyAccountPage;
 
 /// <summary>The My Account page: its built-in app, sessions, guard (headers, CSRF) and endpoints.</summary>

@@ -1,8 +1,8 @@
 using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Grants;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.OutOfBand.Push;
+using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Transactions;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,6 @@ using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
-using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 

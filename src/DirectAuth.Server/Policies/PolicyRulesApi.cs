@@ -3,7 +3,6 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Storage;
-using DirectAuth.Server.Transactions;
 using Microsoft.EntityFrameworkCore;
 
 namespace DirectAuth.Server.Policies;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DirectAuth.Server.Settings;
+
 namespace DirectAuth.Server.Security;
 
 /// <summary>

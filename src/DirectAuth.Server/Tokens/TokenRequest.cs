@@ -3,7 +3,7 @@ using DirectAuth.Server.Applications;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 
-namespace DirectAuth.Server.Grants;
+namespace DirectAuth.Server.Tokens;
 
 /// <summary>A token request after client authentication: where it arrived, who sent it, what it says.</summary>
 public sealed record TokenRequest(OAuthContext Context, Application Client, FormBody Form);
@@ -13,12 +13,4 @@ public sealed record GrantOutcome(TokenResponse? Tokens, OAuthError? Error)
 {
     public static GrantOutcome Success(TokenResponse tokens) => new(tokens, null);
     public static implicit operator GrantOutcome(OAuthError error) => new(null, error);
-}
-
-/// <summary>One grant type at the token endpoint. Register with <c>AddScoped&lt;ITokenGrant, T&gt;()</c>; discovery lists it.</summary>
-public interface ITokenGrant
-{
-    string GrantType { get; }
-
-    Task<GrantOutcome> HandleAsync(TokenRequest request, CancellationToken ct);
 }

@@ -2,7 +2,7 @@ using DirectAuth.Protocol;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Users;
 
-namespace DirectAuth.Server.Grants;
+namespace DirectAuth.Server.Tokens;
 
 /// <summary>System log entries for token issuance (which tokens, never their values).</summary>
 public static class TokenAudit

@@ -1,4 +1,4 @@
-namespace DirectAuth.Server.Transactions;
+namespace DirectAuth.Server.Settings;
 
 /// <summary>Multifactor settings, bound from the <c>Mfa</c> section (env: <c>DIRECTAUTH_MFA__KEY</c>).</summary>
 public sealed class MfaOptions
@@ -19,7 +19,7 @@ public sealed class MfaOptions
     /// <summary>
     /// When a rule requires a second factor and the user has none: a password sign-in at the org server that asks only
     /// for the MyAccount authenticator and phone scopes gets an access token to enroll the first one
-    /// (<see cref="Grants.FirstFactorEnrollment"/>). Default true; false: such a user is refused until an admin enrolls a factor.
+    /// (<c>Grants.FirstFactorEnrollment</c>). Default true; false: such a user is refused until an admin enrolls a factor.
     /// </summary>
     public bool FirstFactorEnrollment { get; set; } = true;
 

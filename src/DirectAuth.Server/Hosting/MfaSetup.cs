@@ -2,13 +2,16 @@ using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Grants;
 using DirectAuth.Server.Groups;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.RecoveryCodes;
+using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Tokens;
+using DirectAuth.Server.Transactions;
 using Microsoft.EntityFrameworkCore;
 
-namespace DirectAuth.Server.Transactions;
+namespace DirectAuth.Server.Hosting;
 
 /// <summary>Registers multifactor sign-in: policies, groups, MFA transactions, TOTP, recovery codes, their grants and endpoints.</summary>
 public static class MfaSetup

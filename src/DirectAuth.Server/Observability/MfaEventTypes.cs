@@ -1,4 +1,4 @@
-namespace DirectAuth.Server.Transactions;
+namespace DirectAuth.Server.Observability;
 
 /// <summary>System log event types of multifactor sign-in, named as Okta's System Log names them where Okta has one.</summary>
 public static class MfaEventTypes

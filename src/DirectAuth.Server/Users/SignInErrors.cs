@@ -1,7 +1,7 @@
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Users;
 
-namespace DirectAuth.Server.Grants;
+namespace DirectAuth.Server.Users;
 
 /// <summary>The answers a user sign-in can get, worded once.</summary>
 public static class SignInErrors

@@ -1,8 +1,7 @@
 using DirectAuth.Server.Observability;
-using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 
-namespace DirectAuth.Server.Grants;
+namespace DirectAuth.Server.Tokens;
 
 /// <summary>
 /// Issues the tokens of a finished user sign-in and records it in the system log: the refresh token, the
