@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Security;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.RecoveryCodes;
 using DirectAuth.Server.Security;

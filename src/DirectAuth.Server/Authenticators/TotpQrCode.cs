@@ -1,5 +1,4 @@
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;

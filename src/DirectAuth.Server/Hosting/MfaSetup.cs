@@ -1,7 +1,7 @@
 using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Grants;
-using DirectAuth.Server.Groups;
+using DirectAuth.Server.Management;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.RecoveryCodes;
 using DirectAuth.Server.Security;

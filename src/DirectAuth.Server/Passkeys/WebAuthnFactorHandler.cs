@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Users;
 

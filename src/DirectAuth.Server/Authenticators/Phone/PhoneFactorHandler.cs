@@ -2,7 +2,6 @@ using System.Text.Json;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Authenticators.Phone;
 
-/// <summary>Everything SMS and voice: delivery providers, phone factors, codes and their limits, the outbox API.</summary>
+/// <summary>Everything SMS and voice: delivery providers, phone factors, codes and their limits (the outbox API: <c>Management.PhoneApis</c>).</summary>
 public static class PhoneRegistration
 {
     public static IServiceCollection AddPhoneFactors(this IServiceCollection services)
@@ -39,14 +39,6 @@ public static class PhoneRegistration
         services.AddSingleton<IExpiringRows, OutboxExpiringRows>();
         services.AddSingleton<IExpiringRows, PhoneSendLimitExpiringRows>();
         return services;
-    }
-
-    /// <summary>The management endpoints: <c>/outbox</c> and the phone factors' <c>/resend</c>.</summary>
-    public static RouteGroupBuilder MapPhoneApis(this RouteGroupBuilder api)
-    {
-        api.MapOutboxApi();
-        api.MapPhoneFactorsApi();
-        return api;
     }
 
     private static object Provider(IServiceProvider sp) => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Provider switch

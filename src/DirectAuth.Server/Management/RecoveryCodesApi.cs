@@ -1,8 +1,8 @@
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
+using DirectAuth.Server.RecoveryCodes;
 using DirectAuth.Server.Storage;
 
-namespace DirectAuth.Server.RecoveryCodes;
+namespace DirectAuth.Server.Management;
 
 /// <summary>
 /// <c>/api/v1/users/{userId}/recovery-codes</c>: <c>GET</c> how many unused codes remain, <c>POST</c> a new

@@ -1,13 +1,13 @@
 using DirectAuth.Server.Applications;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
+using DirectAuth.Server.Policies;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace DirectAuth.Server.Policies;
+namespace DirectAuth.Server.Management;
 
 /// <summary>
 /// Authentication policies, Okta-style: <c>/api/v1/policies</c> (list, create, get, update, delete; each

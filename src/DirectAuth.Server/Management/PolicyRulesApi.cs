@@ -1,11 +1,11 @@
 using DirectAuth.Server.Groups;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
+using DirectAuth.Server.Policies;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace DirectAuth.Server.Policies;
+namespace DirectAuth.Server.Management;
 
 /// <summary>
 /// The rules of a policy: <c>/api/v1/policies/{policyId}/rules[/{ruleId}]</c>. A rule applies to the users

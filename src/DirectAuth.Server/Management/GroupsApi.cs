@@ -1,6 +1,6 @@
 using DirectAuth.Server.AuthorizationServers;
+using DirectAuth.Server.Groups;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Security;
@@ -8,7 +8,7 @@ using DirectAuth.Server.Storage;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace DirectAuth.Server.Groups;
+namespace DirectAuth.Server.Management;
 
 /// <summary>
 /// Okta Groups API subset: <c>/api/v1/groups</c> (create, list with <c>q</c>, <c>search</c> or <c>filter</c>, get, update, delete) and

@@ -1,10 +1,11 @@
+using DirectAuth.Server.Authenticators;
+using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Management;
 
 /// <summary>
 /// Okta's <c>POST /api/v1/users/{userId}/factors/{factorId}/resend</c>: a new activation code for a pending

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using DirectAuth.Server.Http;
 using DirectAuth.Server.Settings;
 using Microsoft.Extensions.Options;
 using System.Text;
 using Microsoft.Net.Http.Headers;
 
-namespace DirectAuth.Server.Management;
+namespace DirectAuth.Server.Http;
 
 /// <summary>Reads a management API JSON body; anything malformed becomes Okta's E0000003 (400), never a 500.</summary>
 public sealed class JsonBody(IOptions<DirectAuthOptions> options)

@@ -1,12 +1,12 @@
 using System.Globalization;
 using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Delivery;
+namespace DirectAuth.Server.Management;
 
 /// <summary>
 /// <c>GET /api/v1/outbox?phone=+15551234567&amp;limit=20</c>: the messages the outbox provider "sent", newest
