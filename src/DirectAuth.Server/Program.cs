@@ -1,6 +1,7 @@
 using DirectAuth.Server.ApiReference;
 using DirectAuth.Server.Authenticators.Phone;
 using DirectAuth.Server.Endpoints;
+using DirectAuth.Server.Grants;
 using DirectAuth.Server.Health;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
@@ -42,8 +43,10 @@ builder.Services.AddManagementOpenApi();
 builder.Services.AddMyAccountOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
+builder.Services.AddOutOfBandGrants();
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
+builder.Services.AddPasskeyGrants();
 builder.Services.AddMyAccount();
 builder.Services.AddMyAccountPage();
 builder.Services.AddDirectAuthHealth();
