@@ -1,5 +1,5 @@
 using DirectAuth.Server.ApiReference;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.Endpoints;
 using DirectAuth.Server.Grants;
 using DirectAuth.Server.Health;

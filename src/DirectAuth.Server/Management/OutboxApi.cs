@@ -1,5 +1,5 @@
 using System.Globalization;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Storage;

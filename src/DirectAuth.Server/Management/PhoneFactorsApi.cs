@@ -1,5 +1,5 @@
 using DirectAuth.Server.Authenticators;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Storage;

@@ -1,9 +1,9 @@
 using System.Globalization;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Observability;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Delivery;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>
 /// SMS pumping defences (docs/delivery.md): texts and calls only to the allowed country calling codes, at

@@ -1,6 +1,6 @@
 using PhoneNumbers;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>
 /// Phone numbers parsed with libphonenumber and kept in E.164 form (<c>+14155552671</c>). Spaces, dashes, dots and

@@ -2,7 +2,7 @@ using System.Globalization;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>The Okta-shaped management API answers of phone factors, worded once.</summary>
 public static class PhoneApiErrors

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using DirectAuth.Protocol;
+using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
-using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Users;
@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using QRCoder;
 
-namespace DirectAuth.Server.Authenticators;
+namespace DirectAuth.Server.OutOfBand.Push;
 
 /// <summary>
 /// Factor type <c>push</c> (the authenticator app), Okta-shaped: enrolling answers PENDING_ACTIVATION with

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DirectAuth.Server.Security;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>
 /// Six-digit codes for phones: drawn from a CSPRNG, stored only as a keyed hash. A plain SHA-256 of a

@@ -1,10 +1,11 @@
 using DirectAuth.Protocol;
+using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>
 /// Okta's factor verification for an active <c>sms</c> or <c>call</c> factor

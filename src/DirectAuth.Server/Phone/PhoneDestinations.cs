@@ -5,7 +5,7 @@ using System.Text;
 using DirectAuth.Server.Security;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>
 /// Where a sign-in code went, as the challenge answer tells the client (<c>destination</c>, a DirectAuth

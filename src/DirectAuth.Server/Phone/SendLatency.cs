@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>
 /// How long the provider took to take the last sign-in codes of each channel (the median of the last

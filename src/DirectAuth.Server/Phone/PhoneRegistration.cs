@@ -1,9 +1,10 @@
+using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Storage;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>Everything SMS and voice: delivery providers, phone factors, codes and their limits (the outbox API: <c>Management.PhoneApis</c>).</summary>
 public static class PhoneRegistration

@@ -1,10 +1,11 @@
 using DirectAuth.Protocol;
+using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>One code to send: where, how, why, and for whom (for the system log).</summary>
 public sealed record PhoneCodeRequest(string Channel, string Phone, string Code, string Purpose, TimeSpan Lifetime)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>
 /// Codes sent to phones (configuration section <c>Phone</c>, env <c>DIRECTAUTH_PHONE__...</c>); see docs/delivery.md.

@@ -1,4 +1,4 @@
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>System log event types of phone factors, named after Okta's where Okta has one.</summary>
 public static class PhoneEvents

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using DirectAuth.Protocol;
+using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.OutOfBand;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>The <c>sms</c> out-of-band channel: the code by text message to the user's <c>sms</c> factor (amr <c>sms</c>).</summary>
 public sealed class SmsChannel(PhoneCodeSender sender, AuditLog audit, TimeProvider clock, IOptions<PhoneOptions> options, SendLatency latency,

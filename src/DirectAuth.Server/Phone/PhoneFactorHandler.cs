@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DirectAuth.Protocol;
+using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
@@ -9,7 +10,7 @@ using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.Authenticators.Phone;
+namespace DirectAuth.Server.Phone;
 
 /// <summary>Okta factor type <c>sms</c>: codes by text message.</summary>
 public sealed class SmsFactorHandler(PhoneFactorServices services) : PhoneFactorHandler(services)
