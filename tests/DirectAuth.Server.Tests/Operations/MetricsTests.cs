@@ -6,6 +6,9 @@ using DirectAuth.Protocol;
 using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.OutOfBand;
 using DirectAuth.Server.Tests.Phone;
+using DirectAuth.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace DirectAuth.Server.Tests.Operations;
 
@@ -114,6 +117,43 @@ public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFix
         AssertIncreased(before, after, 1, TokenRequests, ("grant_type", GrantTypes.Oob), ("outcome", "success"));
         AssertIncreased(before, after, 1, SignIns, ("factor", "oob"), ("outcome", "success"));
         Assert.DoesNotContain("metrics-push", after.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task PushLeftUnanswered_CountedOnceAsExpiredByTheCleanup_LateAnswerAndDecoyNotCounted()
+    {
+        var client = await OobKit.RegisterAppAsync(server, "never");
+        var user = await OobKit.CreatePushUserAsync(server, "metrics-push-expiry@example.com");
+        await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
+        await phone.NextAsync<StreamConnected>();
+        var cleanup = server.Factory.Services.GetServices<IHostedService>().OfType<ExpiredRowsCleanup>().Single();
+        await cleanup.DeleteExpiredAsync(CancellationToken.None); // pushes other tests left behind are counted now, not below
+        var before = await ScrapeAsync();
+
+        var (status, started) = await OobKit.StartAsync(server, client.ClientId, user.Login);
+        Assert.Equal(200, status);
+        var push = await phone.NextPushAsync();
+        var decoy = await OobKit.StartAsync(server, client.ClientId, "nobody-metrics-expiry@example.com"); // a decoy push
+        Assert.True(decoy.Status == 200, decoy.Body.GetRawText());
+        await cleanup.DeleteExpiredAsync(CancellationToken.None);
+        var stillPending = await ScrapeAsync();
+
+        server.Clock.Advance(TimeSpan.FromSeconds(started.GetProperty("expires_in").GetInt32() + 1));
+        await cleanup.DeleteExpiredAsync(CancellationToken.None);
+        var afterExpiry = await ScrapeAsync();
+        var late = await Assert.ThrowsAsync<DeviceApiException>(() =>
+            OobKit.Device(server).AnswerAsync(user.Account, push.TransactionId, PushDecisions.Approve, null, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, late.Status);
+        var (pollStatus, poll) = await OobKit.PollAsync(server, client.ClientId, started.GetProperty("oob_code").GetString()!);
+        Assert.Equal((403, OobKit.ExpiredDescription(started.GetProperty("oob_code").GetString()!)), (pollStatus, poll.Description()));
+        await cleanup.DeleteExpiredAsync(CancellationToken.None);
+        var after = await ScrapeAsync();
+
+        AssertIncreased(before, stillPending, 0, "directauth_push_expired_total");
+        AssertIncreased(before, afterExpiry, 1, "directauth_push_expired_total");
+        AssertIncreased(afterExpiry, after, 0, "directauth_push_expired_total");
+        AssertIncreased(before, after, 0, "directauth_push_answered_total", ("answer", "approved"));
+        Assert.Equal(before.Value("directauth_oob_pending"), afterExpiry.Value("directauth_oob_pending"));
     }
 
     [Fact]
