@@ -5,6 +5,7 @@ using DirectAuth.Cli.Authenticator;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.OutOfBand;
+using DirectAuth.Server.Tests.Mfa;
 using DirectAuth.Server.Tests.Phone;
 using DirectAuth.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -157,6 +158,27 @@ public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFix
     }
 
     [Fact]
+    public async Task PasswordThenMfaOtp_OneMfaChallengeByPrimaryFactor_WrongAndRightCodeCountedByGrant()
+    {
+        var (client, totp, login) = await server.UserWithTotpAsync();
+        var before = await ScrapeAsync();
+
+        var mfaToken = await server.MfaTokenAsync(client.ClientId, login);
+        var (wrongStatus, _) = await server.MfaOtpAsync(client.ClientId, mfaToken, server.CodeNow(totp, TimeSpan.FromMinutes(-10)));
+        Assert.Equal(400, wrongStatus);
+        var (rightStatus, _) = await server.MfaOtpAsync(client.ClientId, mfaToken, server.CodeNow(totp));
+        Assert.Equal(200, rightStatus);
+
+        var after = await ScrapeAsync();
+        AssertIncreased(before, after, 1, "directauth_mfa_challenges_total", ("factor", "password"));
+        AssertIncreased(before, after, 1, TokenRequests, ("grant_type", "password"), ("outcome", "mfa_required"));
+        AssertIncreased(before, after, 1, SignIns, ("factor", "password"), ("outcome", "mfa_required"));
+        AssertIncreased(before, after, 1, TokenRequests, ("grant_type", GrantTypes.MfaOtp), ("outcome", "invalid_grant"));
+        AssertIncreased(before, after, 1, TokenRequests, ("grant_type", GrantTypes.MfaOtp), ("outcome", "success"));
+        Assert.DoesNotContain(login, after.Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task SmsSent_CountedByProviderAndChannel_NoPhoneNumberInMetrics()
     {
         var client = await PhoneSignIn.ClientAsync(server);
@@ -171,6 +193,36 @@ public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFix
         AssertIncreased(before, after, 0, "directauth_phone_failed_total", ("provider", "outbox"), ("channel", "sms"));
         Assert.DoesNotContain(user.Phone.TrimStart('+'), after.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("metrics-sms", after.Text, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>Refusals by the per-address rate limit are counted by group (a server of its own: the limit is low).</summary>
+[Collection(MetricsCollection.Name)]
+public sealed class RateLimitMetricsTests(RateLimitMetricsTests.LowTokenLimitServer server) : IClassFixture<RateLimitMetricsTests.LowTokenLimitServer>
+{
+    public sealed class LowTokenLimitServer : ServerFixture
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["RateLimits:Token:Limit"] = "3", ["RateLimits:Token:RefillPerSecond"] = "0.5",
+        };
+    }
+
+    [Fact]
+    public async Task FourTokenRequestsOverALimitOfThree_OneRefusalInGroupToken()
+    {
+        var client = await server.RegisterClientAsync(grantTypes: ["password"]);
+        server.Clock.Advance(TimeSpan.FromSeconds(10)); // the bucket is full again
+        var before = await PrometheusScrape.FromAsync(server.Http);
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+            statuses.Add((await server.PasswordGrantAsync(client.ClientId, "metrics-rate@example.com", "not-the-password", "openid")).Status);
+
+        var after = await PrometheusScrape.FromAsync(server.Http);
+        Assert.Equal([400, 400, 400, 429], statuses);
+        Assert.True(after.Value("directauth_rate_limit_refusals_total", ("group", "Token")) - before.Value("directauth_rate_limit_refusals_total", ("group", "Token")) == 1, after.Text);
+        Assert.Equal(before.Value("directauth_rate_limit_refusals_total", ("group", "OAuth")), after.Value("directauth_rate_limit_refusals_total", ("group", "OAuth")));
     }
 }
 
