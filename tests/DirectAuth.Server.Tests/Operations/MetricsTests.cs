@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DirectAuth.Cli.Authenticator;
 using DirectAuth.Protocol;
+using DirectAuth.Server.Tests.Delivery;
 using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.OutOfBand;
 using DirectAuth.Server.Tests.Mfa;
@@ -66,6 +67,10 @@ public sealed class MetricsTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.True(after.Has("http_server_request_duration_seconds_bucket"), "ASP.NET Core instrumentation");
         Assert.True(after.Has("process_runtime_dotnet_gc_collections_count_total") || after.Text.Contains("dotnet_gc", StringComparison.Ordinal)
             || after.Text.Contains("process_runtime_dotnet", StringComparison.Ordinal), "runtime instrumentation");
+        if (TestDatabase.IsPostgres) // Npgsql's own meter: its connection pool and commands
+            Assert.True(after.Text.Contains("db_client_", StringComparison.Ordinal), "Npgsql metrics\n" + after.Text);
+        else // every SQLite write passed the write gate, and how long it waited is recorded
+            Assert.True(after.Value("directauth_db_write_gate_wait_seconds_count") > before.Value("directauth_db_write_gate_wait_seconds_count"), after.Text);
         Assert.DoesNotContain("metrics-password", after.Text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("made-up", after.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(client.ClientId, after.Text, StringComparison.Ordinal);
@@ -223,6 +228,36 @@ public sealed class RateLimitMetricsTests(RateLimitMetricsTests.LowTokenLimitSer
         Assert.Equal([400, 400, 400, 429], statuses);
         Assert.True(after.Value("directauth_rate_limit_refusals_total", ("group", "Token")) - before.Value("directauth_rate_limit_refusals_total", ("group", "Token")) == 1, after.Text);
         Assert.Equal(before.Value("directauth_rate_limit_refusals_total", ("group", "OAuth")), after.Value("directauth_rate_limit_refusals_total", ("group", "OAuth")));
+    }
+}
+
+/// <summary>A code the SMS provider refuses is counted as failed for that provider, not as sent.</summary>
+[Collection(MetricsCollection.Name)]
+public sealed class PhoneFailureMetricsTests(WebhookServer server) : IClassFixture<WebhookServer>
+{
+    [Fact]
+    public async Task WebhookAnswers500_OneFailedSmsForProviderWebhook_NoneSent()
+    {
+        server.Gateway.Reset();
+        server.Gateway.Default = _ => new FakeGateway.Reply(500, "{}");
+        try
+        {
+            var userId = await server.CreateUserAsync("metrics-sms-failed@example.com");
+            var before = await PrometheusScrape.FromAsync(server.Http);
+
+            var (status, _) = await PhoneSteps.EnrollAsync(server, userId, "sms", PhoneSteps.NewPhone());
+
+            var after = await PrometheusScrape.FromAsync(server.Http);
+            Assert.Equal(503, status);
+            Assert.True(after.Value("directauth_phone_failed_total", ("provider", "webhook"), ("channel", "sms"))
+                - before.Value("directauth_phone_failed_total", ("provider", "webhook"), ("channel", "sms")) == 1, after.Text);
+            Assert.Equal(before.Value("directauth_phone_sent_total", ("provider", "webhook"), ("channel", "sms")),
+                after.Value("directauth_phone_sent_total", ("provider", "webhook"), ("channel", "sms")));
+        }
+        finally
+        {
+            server.Gateway.Default = _ => new FakeGateway.Reply(200, "{}");
+        }
     }
 }
 
