@@ -1,4 +1,5 @@
 using DirectAuth.Protocol;
+using DirectAuth.Server.Security;
 
 namespace DirectAuth.Server.Http;
 
@@ -10,7 +11,7 @@ public static class OktaErrors
         ErrorCode = code,
         ErrorSummary = summary,
         ErrorLink = code,
-        ErrorId = "oae" + Security.Secrets.NewId("")[..17],
+        ErrorId = "oae" + Secrets.NewId("")[..17],
         ErrorCauses = causes.Select(c => new OktaErrorCause(c)).ToList(),
     };
 

@@ -17,7 +17,7 @@ namespace DirectAuth.Server.Storage;
 /// closed, or SQLite out of the holder's transaction) and takes the gate back. If a live holder keeps it past
 /// <see cref="MaxWait"/> the write goes ahead anyway and SQLite's own locking decides: never a deadlock.
 /// </summary>
-public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger, Observability.Telemetry.DirectAuthMetrics? metrics = null) : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
+public sealed class SqliteWriteGate(ILogger<SqliteWriteGate> logger, IWriteGateMetrics? metrics = null) : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan StaleCheck = TimeSpan.FromSeconds(1);

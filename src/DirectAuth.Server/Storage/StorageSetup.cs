@@ -39,7 +39,8 @@ public static class StorageSetup
                 db.UseSqlite(storage.ConnectionString).AddInterceptors(new SqliteConnectionSetup(), sp.GetRequiredService<SqliteWriteGate>());
             else
                 db.UseNpgsql(storage.ConnectionString);
-            if (sp.GetService<Observability.Telemetry.SaveChangesMetrics>() is { } saves) db.AddInterceptors(saves); // metrics and spans (server only)
+            // Interceptors other parts register (the server's metrics and spans around SaveChanges).
+            foreach (var interceptor in sp.GetServices<ISaveChangesInterceptor>()) db.AddInterceptors(interceptor);
             // WireConventionsMiddleware logs each failure once (a 500 with its stack trace, an outage as one line):
             // EF's own error events would add a stack trace per request.
             db.ConfigureWarnings(w => w.Log(

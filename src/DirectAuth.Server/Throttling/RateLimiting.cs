@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
+using DirectAuth.Server.Observability.Telemetry;
+using DirectAuth.Server.Users;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Throttling;
@@ -70,7 +72,7 @@ public sealed class RateLimitBuckets : IDisposable
     public OAuthError? TakeUsername(string login)
     {
         if (!Enabled) return null;
-        var (allowed, limit, remaining, reset, nextToken) = Take(nameof(RateLimitOptions.Username) + "|" + Users.LockoutService.KeyFor(login));
+        var (allowed, limit, remaining, reset, nextToken) = Take(nameof(RateLimitOptions.Username) + "|" + LockoutService.KeyFor(login));
         if (allowed) return null;
         return new OAuthError(429, Errors.InvalidGrant, RateLimiting.ExceededDescription)
         {
@@ -121,7 +123,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitBuckets
             return;
         }
         headers.RetryAfter = nextToken.ToString(CultureInfo.InvariantCulture); // when one more request may go
-        context.RequestServices.GetService<Observability.Telemetry.DirectAuthMetrics>()?.RateLimited(group);
+        context.RequestServices.GetService<DirectAuthMetrics>()?.RateLimited(group);
         await WireJson.WriteErrorAsync(context.Response, new OAuthError(429, Errors.InvalidGrant, RateLimiting.ExceededDescription));
     }
 }

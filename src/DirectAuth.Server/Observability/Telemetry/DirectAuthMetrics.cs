@@ -9,7 +9,7 @@ namespace DirectAuth.Server.Observability.Telemetry;
 /// Labels are bounded and never personal: a grant type the server knows or <c>other</c>, an OAuth error code, a factor
 /// kind, a provider name from the configuration. No login, user id, phone number, client id or secret.
 /// </summary>
-public sealed class DirectAuthMetrics
+public sealed class DirectAuthMetrics : IWriteGateMetrics
 {
     public const string MeterName = "DirectAuth";
 

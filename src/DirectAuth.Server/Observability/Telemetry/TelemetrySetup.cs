@@ -1,5 +1,6 @@
 using System.Net;
 using DirectAuth.Server.Storage;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -21,7 +22,9 @@ public static class TelemetrySetup
     public static void AddDirectAuthTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DirectAuthMetrics>();
+        services.AddSingleton<IWriteGateMetrics>(sp => sp.GetRequiredService<DirectAuthMetrics>());
         services.AddSingleton<SaveChangesMetrics>();
+        services.AddSingleton<ISaveChangesInterceptor>(sp => sp.GetRequiredService<SaveChangesMetrics>());
         var otlp = OtlpSettings.Read(configuration);
         var metricsEnabled = configuration.GetValue("Metrics:Enabled", true);
         services.AddOpenTelemetry()
