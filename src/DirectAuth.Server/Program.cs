@@ -10,6 +10,7 @@ using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.Passkeys;
+using DirectAuth.Server.PushProviders;
 using DirectAuth.Server.MyAccount;
 using DirectAuth.Server.MyAccountPage;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ builder.Services.AddManagementOpenApi();
 builder.Services.AddMyAccountOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
+builder.Services.AddPushProviders(); // APNs and FCM wake-ups for phones (Push:*)
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
 builder.Services.AddMyAccount();

@@ -5,6 +5,7 @@ using DirectAuth.Server.Hosting;
 using DirectAuth.Server.OutOfBand.Push;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Transactions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.OutOfBand;
@@ -33,6 +34,8 @@ public static class OutOfBandRegistration
         services.AddScoped<NumberChallenge>();
         services.AddScoped<PushAnswers>();
         services.AddScoped<PushActivation>();
+        services.AddScoped<PushTokens>();
+        services.TryAddSingleton<IPhoneWaker, NoPhoneWaker>();
         services.AddSingleton<DeviceSignatures>();
         services.AddSingleton<PushHub>();
         services.AddSingleton<PushEventStream>();
