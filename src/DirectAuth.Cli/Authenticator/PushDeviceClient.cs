@@ -49,10 +49,12 @@ public sealed class PushDeviceClient(HttpClient http, TimeProvider clock)
     }
 
     /// <summary>Generates the device key and activates the factor; the caller stores the returned account.</summary>
-    public async Task<PushAccount> ActivateAsync(string server, string code, string? deviceName, CancellationToken ct)
+    /// <param name="platform"><see cref="PushPlatforms"/>; null (sse) for a device that keeps its event stream open.</param>
+    /// <param name="pushToken">The APNs device token or FCM registration token, for <c>apns</c> and <c>fcm</c>.</param>
+    public async Task<PushAccount> ActivateAsync(string server, string code, string? deviceName, CancellationToken ct, string? platform = null, string? pushToken = null)
     {
         using var key = DeviceKey.Create();
-        var jws = key.Sign(new PushActivationClaims { ActivationCode = code, DeviceName = deviceName, IssuedAt = Now() },
+        var jws = key.Sign(new PushActivationClaims { ActivationCode = code, DeviceName = deviceName, Platform = platform, PushToken = pushToken, IssuedAt = Now() },
             PushJsonContext.Default.PushActivationClaims, PushDeviceApi.ActivationJwsType, keyId: null);
         var result = await PostJwsAsync(server + PushDeviceApi.ActivatePath, jws, PushJsonContext.Default.PushActivationResult, ct);
         return new PushAccount
@@ -68,6 +70,33 @@ public sealed class PushDeviceClient(HttpClient http, TimeProvider clock)
         var jws = key.Sign(new PushAnswerClaims { TransactionId = transactionId, Decision = decision, Number = number, IssuedAt = Now() },
             PushJsonContext.Default.PushAnswerClaims, PushDeviceApi.AnswerJwsType, account.FactorId);
         return await PostJwsAsync(account.Server + PushDeviceApi.AnswerPath, jws, PushJsonContext.Default.PushAnswerResult, ct);
+    }
+
+    /// <summary>Tells the server the device's new push token (or platform); signed with the device key.</summary>
+    public async Task<PushTokenResult> UpdatePushTokenAsync(PushAccount account, string platform, string? pushToken, CancellationToken ct)
+    {
+        using var key = DeviceKey.Import(account.PrivateKey);
+        var jws = key.Sign(new PushTokenClaims { Platform = platform, PushToken = pushToken, IssuedAt = Now() },
+            PushJsonContext.Default.PushTokenClaims, PushDeviceApi.TokenJwsType, account.FactorId);
+        return await PostJwsAsync(account.Server + PushDeviceApi.TokenPath, jws, PushJsonContext.Default.PushTokenResult, ct);
+    }
+
+    /// <summary>The pushes waiting for this device: what an app woken by APNs/FCM fetches (the wake-up carries only ids).</summary>
+    public async Task<IReadOnlyList<PushNotification>> FetchPendingAsync(PushAccount account, CancellationToken ct)
+    {
+        var url = account.Server + PushDeviceApi.PendingPath;
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue(PushDeviceApi.AuthorizationScheme, ConnectProof(account, url));
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode) throw new DeviceApiException(response.StatusCode, await ErrorAsync(response, ct));
+        return JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(ct), PushJsonContext.Default.ListPushNotification)!;
+    }
+
+    private string ConnectProof(PushAccount account, string url)
+    {
+        using var key = DeviceKey.Import(account.PrivateKey);
+        return key.Sign(new PushConnectClaims { Method = "GET", Url = url, IssuedAt = Now(), Id = Guid.NewGuid().ToString("N") },
+            PushJsonContext.Default.PushConnectClaims, PushDeviceApi.ConnectJwsType, account.FactorId);
     }
 
     /// <summary>
@@ -113,9 +142,7 @@ public sealed class PushDeviceClient(HttpClient http, TimeProvider clock)
     private async IAsyncEnumerable<DeviceEvent> Channel(PushAccount account, string? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var url = account.Server + PushDeviceApi.EventsPath;
-        using var key = DeviceKey.Import(account.PrivateKey);
-        var proof = key.Sign(new PushConnectClaims { Method = "GET", Url = url, IssuedAt = Now(), Id = Guid.NewGuid().ToString("N") },
-            PushJsonContext.Default.PushConnectClaims, PushDeviceApi.ConnectJwsType, account.FactorId);
+        var proof = ConnectProof(account, url);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue(PushDeviceApi.AuthorizationScheme, proof);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
