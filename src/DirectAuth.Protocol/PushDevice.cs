@@ -73,8 +73,10 @@ public static class PushWakeKeys
     public const string TransactionId = "transactionId";
     /// <summary>The factor the push is for, so an app with several accounts knows which one to fetch for.</summary>
     public const string FactorId = "factorId";
-    /// <summary>The notification title.</summary>
+    /// <summary>The notification title of a push.</summary>
     public const string Title = "Sign-in request";
+    /// <summary>The notification title of a notice (a factor added or removed; the body is the notice's text, no <see cref="TransactionId"/>).</summary>
+    public const string NoticeTitle = "Account change";
 }
 
 /// <summary>What the app asks of the user besides approve / deny.</summary>

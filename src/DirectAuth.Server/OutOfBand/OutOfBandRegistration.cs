@@ -35,6 +35,7 @@ public static class OutOfBandRegistration
         services.AddScoped<PushAnswers>();
         services.AddScoped<PushActivation>();
         services.AddScoped<PushTokens>();
+        services.AddScoped<PushNotices>();
         services.TryAddSingleton<IPhoneWaker, NoPhoneWaker>();
         services.AddSingleton<DeviceSignatures>();
         services.AddSingleton<PushHub>();

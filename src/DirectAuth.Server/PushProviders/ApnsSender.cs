@@ -37,7 +37,7 @@ public sealed class ApnsSender(IHttpClientFactory clients, ApnsProviderToken tok
         request.Headers.TryAddWithoutValidation("apns-expiration", wake.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation("apns-topic", settings.Topic);
         // A retry of the same push replaces, not adds to, what the lock screen shows.
-        request.Headers.TryAddWithoutValidation("apns-collapse-id", wake.TransactionId);
+        if (wake.TransactionId is not null) request.Headers.TryAddWithoutValidation("apns-collapse-id", wake.TransactionId);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Value.TimeoutMilliseconds);
@@ -56,17 +56,21 @@ public sealed class ApnsSender(IHttpClientFactory clients, ApnsProviderToken tok
     }
 
     /// <summary>What the lock screen shows and the ids the app fetches with; no login, address or number.</summary>
-    public static string Payload(PhoneWake wake) => new JsonObject
+    public static string Payload(PhoneWake wake)
     {
-        ["aps"] = new JsonObject
+        var payload = new JsonObject
         {
-            ["alert"] = new JsonObject { ["title"] = PushWakeKeys.Title, ["body"] = wake.AppName },
-            ["sound"] = "default",
-            ["category"] = "DIRECTAUTH_SIGN_IN",
-        },
-        [PushWakeKeys.TransactionId] = wake.TransactionId,
-        [PushWakeKeys.FactorId] = wake.FactorId,
-    }.ToJsonString();
+            ["aps"] = new JsonObject
+            {
+                ["alert"] = new JsonObject { ["title"] = wake.Title, ["body"] = wake.Body },
+                ["sound"] = "default",
+                ["category"] = wake.TransactionId is null ? "DIRECTAUTH_NOTICE" : "DIRECTAUTH_SIGN_IN",
+            },
+        };
+        if (wake.TransactionId is not null) payload[PushWakeKeys.TransactionId] = wake.TransactionId;
+        payload[PushWakeKeys.FactorId] = wake.FactorId;
+        return payload.ToJsonString();
+    }
 
     /// <summary>Apple's <c>{"reason": "..."}</c>, kept only when it is a plain word (it goes to the log and the metrics).</summary>
     private static string? Reason(string body)

@@ -49,21 +49,24 @@ public sealed class FcmSender(IHttpClientFactory clients, FcmAccessToken tokens,
         };
     }
 
-    public static string Payload(PhoneWake wake, long ttlSeconds) => new JsonObject
+    public static string Payload(PhoneWake wake, long ttlSeconds)
     {
-        ["message"] = new JsonObject
+        var data = new JsonObject();
+        if (wake.TransactionId is not null) data[PushWakeKeys.TransactionId] = wake.TransactionId;
+        data[PushWakeKeys.FactorId] = wake.FactorId;
+        var android = new JsonObject { ["priority"] = "high", ["ttl"] = ttlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s" };
+        if (wake.TransactionId is not null) android["collapse_key"] = wake.TransactionId;
+        return new JsonObject
         {
-            ["token"] = wake.Token,
-            ["notification"] = new JsonObject { ["title"] = PushWakeKeys.Title, ["body"] = wake.AppName },
-            ["data"] = new JsonObject { [PushWakeKeys.TransactionId] = wake.TransactionId, [PushWakeKeys.FactorId] = wake.FactorId },
-            ["android"] = new JsonObject
+            ["message"] = new JsonObject
             {
-                ["priority"] = "high",
-                ["ttl"] = ttlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s",
-                ["collapse_key"] = wake.TransactionId,
+                ["token"] = wake.Token,
+                ["notification"] = new JsonObject { ["title"] = wake.Title, ["body"] = wake.Body },
+                ["data"] = data,
+                ["android"] = android,
             },
-        },
-    }.ToJsonString();
+        }.ToJsonString();
+    }
 
     /// <summary>The FcmError <c>errorCode</c> of a v1 error body, else its <c>status</c> (e.g. UNAVAILABLE).</summary>
     private static string? ErrorCode(string body)

@@ -133,7 +133,7 @@ public sealed partial class PhoneWakeDispatcher(IEnumerable<IPushProvider> provi
             $"The push service said the device's push token is no longer valid: the token was removed")
         {
             Reason = cause, Severity = "WARN", ActorId = wake.UserId, ActorType = "User", TargetId = wake.FactorId, TargetType = "Factor",
-            Details = new Dictionary<string, string> { ["pushProvider"] = wake.Platform, ["transactionId"] = wake.TransactionId },
+            Details = new Dictionary<string, string> { ["pushProvider"] = wake.Platform, ["transactionId"] = wake.TransactionId ?? "" },
         }, ct);
     }
 

@@ -35,8 +35,8 @@ public sealed class PushChannel(PushLimits limits, NumberChallenge numberChallen
     {
         // A decoy's signal names no factor, so no device gets it; publishing it keeps the work the same.
         await bus.PublishAsync(new PushCreated(start.Factor?.Id ?? "", start.Transaction.Seq), ct);
-        if (start.Factor is { PushPlatform: Protocol.PushPlatforms.Apns or Protocol.PushPlatforms.Fcm, PushToken: { } token } factor)
-            waker.Wake(new PhoneWake(factor.Id, factor.UserId, factor.PushPlatform, token, start.Transaction.Id, start.Client.Name, start.Transaction.ExpiresAt));
+        if (start.Factor is { } factor && PhoneWake.For(factor, start.Transaction.Id, PushWakeKeys.Title, start.Client.Name, start.Transaction.ExpiresAt) is { } wake)
+            waker.Wake(wake);
         return null;
     }
 
