@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DirectAuth.Authenticator;
 using DirectAuth.Protocol;
 using DirectAuth.Server.OutOfBand.Push;
 using DirectAuth.Server.Tests.Infrastructure;
@@ -23,10 +24,14 @@ public sealed class ApnsPushTests(PhonePushServer server) : IClassFixture<PhoneP
         ?? throw new Xunit.Sdk.XunitException($"APNs got {server.Apns.RequestsFor(token).Count} requests for the device, expected {count}");
 
     [Fact]
-    public async Task ApnsPush_SignIn_PhoneWokenFetchesAndApproves_ClientGetsTokens()
+    public async Task ApnsPush_SignIn_PhoneWokenFetchesAndApprovesWithTheLibrary_ClientGetsTokens()
     {
-        var (user, token) = await server.CreatePhoneUserAsync("apns-approve@example.com", PushPlatforms.Apns);
-        var (oobCode, clientId) = await StartAsync(user);
+        var (userId, account, token) = await server.CreateAppUserAsync("apns-approve@example.com", PushPlatforms.Apns);
+        var phone = server.PhoneClient();
+        var client = await OobKit.RegisterAppAsync(server, "never");
+        var (startStatus, started) = await OobKit.StartAsync(server, client.ClientId, account.Login);
+        Assert.Equal(200, startStatus);
+        var oobCode = started.GetProperty("oob_code").GetString()!;
 
         var wake = await WokenAsync(token);
 
@@ -40,23 +45,25 @@ public sealed class ApnsPushTests(PhonePushServer server) : IClassFixture<PhoneP
         Assert.Equal(FakeApns.TeamId, jwt.Issuer);
         Assert.Equal(["aps", "transactionId", "factorId"], wake.Payload.EnumerateObject().Select(p => p.Name));
         Assert.Equal(PushWakeKeys.Title, wake.Payload.GetProperty("aps").GetProperty("alert").GetProperty("title").GetString());
-        var transactionId = wake.Payload.GetProperty("transactionId").GetString()!;
-        Assert.Equal(transactionId, wake.Header("apns-collapse-id"));
-        Assert.Equal(user.Account.FactorId, wake.Payload.GetProperty("factorId").GetString());
 
-        var pending = await OobKit.Device(server).FetchPendingAsync(user.Account, CancellationToken.None);
-        var push = Assert.Single(pending);
-        Assert.Equal(transactionId, push.TransactionId);
+        // What iOS hands the app (userInfo): the library reads it and fetches the push it announces.
+        var userInfo = wake.Payload.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        var announced = Assert.IsType<PushWake>(PushWake.From(userInfo));
+        Assert.Equal(account.FactorId, announced.FactorId);
+        Assert.Equal(announced.TransactionId, wake.Header("apns-collapse-id"));
+        var push = await phone.FetchAsync(account, announced);
+        Assert.NotNull(push);
+        Assert.Equal(client.ClientId, push.ClientId);
         Assert.Equal(wake.Payload.GetProperty("aps").GetProperty("alert").GetProperty("body").GetString(), push.AppName);
         Assert.Equal(push.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), wake.Header("apns-expiration"));
-        var answer = await OobKit.Device(server).AnswerAsync(user.Account, push.TransactionId, PushDecisions.Approve, null, CancellationToken.None);
+        var answer = await phone.ApproveAsync(account, push);
         Assert.Equal("APPROVED", answer.Status);
 
         server.Clock.Advance(TimeSpan.FromSeconds(5));
-        var (status, tokens) = await OobKit.PollAsync(server, clientId, oobCode);
+        var (status, tokens) = await OobKit.PollAsync(server, client.ClientId, oobCode);
         Assert.Equal(200, status);
-        Assert.Equal(user.UserId, new JsonWebToken(tokens.GetProperty("id_token").GetString()).Subject);
-        Assert.Empty(await OobKit.Device(server).FetchPendingAsync(user.Account, CancellationToken.None));
+        Assert.Equal(userId, new JsonWebToken(tokens.GetProperty("id_token").GetString()).Subject);
+        Assert.Null(await phone.FetchAsync(account, announced));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using DirectAuth.Protocol;
 using DirectAuth.Server.OutOfBand.Push;
 using DirectAuth.Server.Tests.OutOfBand;
@@ -21,10 +22,14 @@ public sealed class FcmPushTests(PhonePushServer server) : IClassFixture<PhonePu
         ?? throw new Xunit.Sdk.XunitException($"FCM got {server.Fcm.SentTo(token).Count} messages for the device, expected {count}");
 
     [Fact]
-    public async Task FcmPush_SignInWithNumberChallenge_PhoneWokenFetchesPicksApproves_ClientGetsTokens()
+    public async Task FcmPush_SignInWithNumberChallenge_PhoneWokenFetchesPicksApprovesWithTheLibrary_ClientGetsTokens()
     {
-        var (user, token) = await server.CreatePhoneUserAsync("fcm-approve@example.com", PushPlatforms.Fcm);
-        var (oobCode, clientId, bindingCode) = await StartAsync(user, "always");
+        var (userId, account, token) = await server.CreateAppUserAsync("fcm-approve@example.com", PushPlatforms.Fcm);
+        var phone = server.PhoneClient();
+        var client = await OobKit.RegisterAppAsync(server, "always");
+        var (_, started) = await OobKit.StartAsync(server, client.ClientId, account.Login);
+        var oobCode = started.GetProperty("oob_code").GetString()!;
+        var bindingCode = started.GetProperty("binding_code").GetString()!;
 
         var sent = await WokenAsync(token);
 
@@ -35,21 +40,24 @@ public sealed class FcmPushTests(PhonePushServer server) : IClassFixture<PhonePu
         Assert.Equal("300s", sent.Message.GetProperty("android").GetProperty("ttl").GetString());
         Assert.Equal(["transactionId", "factorId"], sent.Message.GetProperty("data").EnumerateObject().Select(p => p.Name));
         var text = sent.Message.GetRawText();
-        Assert.DoesNotContain(user.Login, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(account.Login, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(oobCode, text, StringComparison.Ordinal);
         Assert.DoesNotContain("\"" + bindingCode + "\"", text, StringComparison.Ordinal);
 
-        var push = Assert.Single(await OobKit.Device(server).FetchPendingAsync(user.Account, CancellationToken.None));
-        Assert.Equal(sent.Message.GetProperty("data").GetProperty("transactionId").GetString(), push.TransactionId);
+        // What Android hands the app (RemoteMessage.Data).
+        var data = sent.Message.GetProperty("data").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        var push = await phone.FetchAsync(account, PushWake.From(data)!);
+        Assert.NotNull(push);
         Assert.Equal(sent.Message.GetProperty("notification").GetProperty("body").GetString(), push.AppName);
         Assert.Equal(PushChallenges.Pick, push.Challenge);
-        var answer = await OobKit.Device(server).AnswerAsync(user.Account, push.TransactionId, PushDecisions.Approve, bindingCode, CancellationToken.None);
+        Assert.Contains(bindingCode, push.Numbers!);
+        var answer = await phone.ApproveAsync(account, push, bindingCode);
         Assert.Equal("APPROVED", answer.Status);
 
         server.Clock.Advance(TimeSpan.FromSeconds(5));
-        var (status, tokens) = await OobKit.PollAsync(server, clientId, oobCode);
+        var (status, tokens) = await OobKit.PollAsync(server, client.ClientId, oobCode);
         Assert.Equal(200, status);
-        Assert.Equal(user.UserId, new JsonWebToken(tokens.GetProperty("id_token").GetString()).Subject);
+        Assert.Equal(userId, new JsonWebToken(tokens.GetProperty("id_token").GetString()).Subject);
     }
 
     [Fact]

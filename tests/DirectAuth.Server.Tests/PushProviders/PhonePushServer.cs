@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using DirectAuth.Authenticator;
 using DirectAuth.Cli.Authenticator;
 using DirectAuth.Protocol;
 using DirectAuth.Server.PushProviders;
@@ -65,12 +66,32 @@ public class PhonePushServer : ServerFixture, IAsyncLifetime
         _certificate.Dispose();
     }
 
+    /// <summary>The keys of <see cref="Phone"/>.</summary>
+    public SoftwareDeviceKeyStore PhoneKeys { get; } = new();
+
+    /// <summary>A user whose phone app (the library) activated push for <paramref name="platform"/>.</summary>
+    public async Task<(string UserId, DeviceAccount Account, string Token)> CreateAppUserAsync(string login, string platform)
+    {
+        var token = NewToken(platform);
+        var userId = await CreateUserAsync(login);
+        var (status, body) = await OobKit.EnrollPushAsync(this, userId);
+        Assert.Equal(200, status);
+        var (origin, code) = AuthenticatorClient.ParseActivation(body.GetProperty("_embedded").GetProperty("activation").GetProperty("activationLink").GetString()!);
+        var client = new AuthenticatorClient(Http, PhoneKeys, Clock);
+        return (userId, await client.ActivateAsync(origin, code, "Pixel 9", platform, token), token);
+    }
+
+    /// <summary>The library client over this server (the in-memory test server's HttpClient).</summary>
+    public AuthenticatorClient PhoneClient() => new(Http, PhoneKeys, Clock);
+
+    private static string NewToken(string platform) => platform == PushPlatforms.Apns
+        ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))
+        : "f" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).Replace('+', '-').Replace('/', '_').TrimEnd('=') + ":APA91b" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(60));
+
     /// <summary>A user whose phone activated push for <paramref name="platform"/> with a new random token (APNs: 64 hex digits; FCM: a registration token).</summary>
     public async Task<(OobKit.PushUser User, string Token)> CreatePhoneUserAsync(string login, string platform)
     {
-        var token = platform == PushPlatforms.Apns
-            ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))
-            : "f" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).Replace('+', '-').Replace('/', '_').TrimEnd('=') + ":APA91b" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(60));
+        var token = NewToken(platform);
         var userId = await CreateUserAsync(login);
         var (status, body) = await OobKit.EnrollPushAsync(this, userId);
         Assert.Equal(200, status);
