@@ -28,7 +28,7 @@ public sealed class DirectAuthMetrics
         _pushesSent = meter.CreateCounter<long>("directauth.push.sent", "{push}", "Push challenges sent to a device, by how the device is reached (provider: sse, apns, fcm).");
         _pushWakeups = meter.CreateCounter<long>("directauth.push.wakeups", "{wakeup}", "Wake-ups handed to APNs or FCM, by provider and outcome (accepted, token_removed, credentials_rejected, rejected, expired, gave_up, not_configured).");
         _pushesAnswered = meter.CreateCounter<long>("directauth.push.answered", "{push}", "Push challenges answered, by answer (approved or denied).");
-        _pushesExpired = meter.CreateCounter<long>("directauth.push.expired", "{push}", "Push answers that came after the challenge had expired.");
+        _pushesExpired = meter.CreateCounter<long>("directauth.push.expired", "{push}", "Push challenges that expired unanswered (counted by the expired-rows cleanup, within 5 minutes of the expiry).");
         _phoneSent = meter.CreateCounter<long>("directauth.phone.sent", "{message}", "SMS and voice messages handed to the provider, by provider and channel.");
         _phoneFailed = meter.CreateCounter<long>("directauth.phone.failed", "{message}", "SMS and voice messages the provider did not take, by provider and channel.");
         _lockouts = meter.CreateCounter<long>("directauth.lockouts", "{lockout}", "Logins that reached the failure cap and were locked.");
@@ -73,7 +73,10 @@ public sealed class DirectAuthMetrics
     /// <summary>One wake-up's end (each retry is not counted); <paramref name="provider"/> is apns or fcm.</summary>
     public void PushWakeup(string provider, string outcome) => _pushWakeups.Add(1, new("provider", provider), new("outcome", outcome));
     public void PushAnswered(bool approved) => _pushesAnswered.Add(1, new KeyValuePair<string, object?>("answer", approved ? "approved" : "denied"));
-    public void PushExpired() => _pushesExpired.Add(1);
+    public void PushesExpired(int count)
+    {
+        if (count > 0) _pushesExpired.Add(count);
+    }
 
     public void PhoneMessage(string provider, string channel, bool delivered) =>
         (delivered ? _phoneSent : _phoneFailed).Add(1, new("provider", provider), new("channel", channel));
