@@ -26,7 +26,8 @@ public sealed class AuthenticatorLibraryTests(ServerFixture server) : IClassFixt
     {
         var client = await OobKit.RegisterAppAsync(server, numberChallenge);
         Assert.Equal(200, (await OobKit.StartAsync(server, client.ClientId, account.Login)).Status);
-        return (await Client().FetchPendingAsync(account)).Last();
+        var pending = await Client().FetchPendingAsync(account);
+        return pending[^1];
     }
 
     [Fact]
@@ -116,16 +117,16 @@ public sealed class AuthenticatorLibraryTests(ServerFixture server) : IClassFixt
     [InlineData("SHA256", "12345678901234567890123456789012", 59, "46119246")]
     [InlineData("SHA512", "1234567890123456789012345678901234567890123456789012345678901234", 1111111109, "25091201")]
     public void Totp_Rfc6238TestVectors(string algorithm, string secret, long time, string expected) =>
-        Assert.Equal(expected, Totp.Hotp(Encoding.ASCII.GetBytes(secret), time / 30, 8, algorithm));
+        Assert.Equal(expected, DirectAuth.Authenticator.Totp.Hotp(Encoding.ASCII.GetBytes(secret), time / 30, 8, algorithm));
 
     [Fact]
     public void Totp_FromAnOtpauthUri_CodeAndSecondsLeft()
     {
-        var account = Totp.Parse("otpauth://totp/ACME:jane@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME&digits=8");
+        var account = DirectAuth.Authenticator.Totp.Parse("otpauth://totp/ACME:jane@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME&digits=8");
 
         Assert.Equal(("ACME", "jane@example.com", 8), (account.Issuer, account.Account, account.Digits));
-        Assert.Equal("94287082", Totp.Code(account, DateTimeOffset.FromUnixTimeSeconds(59)));
-        Assert.Equal(1, Totp.SecondsLeft(30, DateTimeOffset.FromUnixTimeSeconds(59)));
-        Assert.Throws<FormatException>(() => Totp.Parse("otpauth://totp/x?secret=GEZDGNBV"));
+        Assert.Equal("94287082", DirectAuth.Authenticator.Totp.Code(account, DateTimeOffset.FromUnixTimeSeconds(59)));
+        Assert.Equal(1, DirectAuth.Authenticator.Totp.SecondsLeft(30, DateTimeOffset.FromUnixTimeSeconds(59)));
+        Assert.Throws<FormatException>(() => DirectAuth.Authenticator.Totp.Parse("otpauth://totp/x?secret=GEZDGNBV"));
     }
 }
