@@ -1,12 +1,13 @@
 using DirectAuth.Server.ApiReference;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.Endpoints;
+using DirectAuth.Server.Grants;
 using DirectAuth.Server.Health;
 using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Throttling;
-using DirectAuth.Server.Transactions;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.Passkeys;
@@ -43,9 +44,11 @@ builder.Services.AddManagementOpenApi();
 builder.Services.AddMyAccountOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
+builder.Services.AddOutOfBandGrants();
 builder.Services.AddPushProviders(); // APNs and FCM wake-ups for phones (Push:*)
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
+builder.Services.AddPasskeyGrants();
 builder.Services.AddMyAccount();
 builder.Services.AddMyAccountPage();
 builder.Services.AddDirectAuthHealth();

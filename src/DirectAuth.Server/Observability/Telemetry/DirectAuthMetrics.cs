@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Storage;
 
 namespace DirectAuth.Server.Observability.Telemetry;
@@ -92,9 +91,9 @@ public sealed class DirectAuthMetrics
         try
         {
             using var scope = scopes.CreateScope();
+            if (scope.ServiceProvider.GetService<IPendingOutOfBand>() is not { } pending) return 0;
             var db = scope.ServiceProvider.GetRequiredService<DirectAuthDb>();
-            var now = clock.GetUtcNow();
-            return db.Set<OobTransaction>().Count(t => t.Status == OobStatus.Pending && t.ExpiresAt > now);
+            return pending.CountPending(db, clock.GetUtcNow());
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {

@@ -1,5 +1,4 @@
 using DirectAuth.Protocol;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
