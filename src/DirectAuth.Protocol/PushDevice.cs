@@ -17,6 +17,11 @@ public static class PushDeviceApi
     public const string EventsPath = "/api/v1/authenticators/push/events";
     /// <summary>POST a JWS (header <c>kid</c>: the factor id) over <see cref="PushAnswerClaims"/>.</summary>
     public const string AnswerPath = "/api/v1/authenticators/push/answer";
+    /// <summary>POST a JWS (header <c>kid</c>: the factor id) over <see cref="PushTokenClaims"/>: the device's new push token (APNs/FCM rotate them).</summary>
+    public const string TokenPath = "/api/v1/authenticators/push/token";
+    /// <summary>GET, JSON array of <see cref="PushNotification"/>; <c>Authorization: Device {JWS over <see cref="PushConnectClaims"/>}</c> with this URL.
+    /// What a phone woken by APNs/FCM fetches: the wake-up carries only <see cref="PushWakeKeys"/>.</summary>
+    public const string PendingPath = "/api/v1/authenticators/push/pending";
     /// <summary>The <c>Authorization</c> scheme of the event stream.</summary>
     public const string AuthorizationScheme = "Device";
     /// <summary>Content type of a request body that is a compact JWS.</summary>
@@ -27,6 +32,7 @@ public static class PushDeviceApi
     public const string ActivationJwsType = "da-push-activation+jwt";
     public const string ConnectJwsType = "da-push-connect+jwt";
     public const string AnswerJwsType = "da-push-answer+jwt";
+    public const string TokenJwsType = "da-push-token+jwt";
     /// <summary>Server-sent event names.</summary>
     public const string PushEvent = "push";
     public const string ResolvedEvent = "resolved";
@@ -41,6 +47,36 @@ public static class PushDecisions
     public const string Deny = "deny";
     /// <summary>"This wasn't me": a denial the server records as suspicious (WARN).</summary>
     public const string NotMe = "not_me";
+}
+
+/// <summary>How a device is woken: Apple's push service, Firebase Cloud Messaging, or only its own open event stream.</summary>
+public static class PushPlatforms
+{
+    /// <summary>Apple Push Notification service (iOS, iPadOS, macOS): the push token is the APNs device token (hex).</summary>
+    public const string Apns = "apns";
+    /// <summary>Firebase Cloud Messaging HTTP v1 (Android): the push token is the FCM registration token.</summary>
+    public const string Fcm = "fcm";
+    /// <summary>No push service: the device keeps the event stream open (the CLI, desktops). The default.</summary>
+    public const string Sse = "sse";
+
+    /// <summary>True for a platform name this server knows.</summary>
+    public static bool IsKnown(string? platform) => platform is Apns or Fcm or Sse;
+}
+
+/// <summary>
+/// The custom data of an APNs/FCM wake-up. Nothing else is sent besides the lock-screen text ("Sign-in request",
+/// the app's name): no login, no address, no number; the device fetches the push over its signed channel.
+/// </summary>
+public static class PushWakeKeys
+{
+    /// <summary>The push's transaction id (as in <see cref="PushNotification.TransactionId"/>; not a secret: answering needs the device key).</summary>
+    public const string TransactionId = "transactionId";
+    /// <summary>The factor the push is for, so an app with several accounts knows which one to fetch for.</summary>
+    public const string FactorId = "factorId";
+    /// <summary>The notification title of a push.</summary>
+    public const string Title = "Sign-in request";
+    /// <summary>The notification title of a notice (a factor added or removed; the body is the notice's text, no <see cref="TransactionId"/>).</summary>
+    public const string NoticeTitle = "Account change";
 }
 
 /// <summary>What the app asks of the user besides approve / deny.</summary>
@@ -59,7 +95,26 @@ public sealed record PushActivationClaims
 {
     [JsonPropertyName("activationCode")] public required string ActivationCode { get; init; }
     [JsonPropertyName("deviceName"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? DeviceName { get; init; }
+    /// <summary>See <see cref="PushPlatforms"/>; absent means <c>sse</c>.</summary>
+    [JsonPropertyName("platform"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Platform { get; init; }
+    /// <summary>The APNs device token or FCM registration token; required for <c>apns</c> and <c>fcm</c>.</summary>
+    [JsonPropertyName("pushToken"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PushToken { get; init; }
     [JsonPropertyName("iat")] public required long IssuedAt { get; init; }
+}
+
+/// <summary>Claims of the token-refresh JWS: the device's push platform and its current token.</summary>
+public sealed record PushTokenClaims
+{
+    [JsonPropertyName("platform")] public required string Platform { get; init; }
+    [JsonPropertyName("pushToken"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PushToken { get; init; }
+    [JsonPropertyName("iat")] public required long IssuedAt { get; init; }
+}
+
+/// <summary>The server's answer to a token refresh.</summary>
+public sealed record PushTokenResult
+{
+    [JsonPropertyName("factorId")] public required string FactorId { get; init; }
+    [JsonPropertyName("platform")] public required string Platform { get; init; }
 }
 
 /// <summary>The server's answer to a successful activation.</summary>
@@ -142,4 +197,7 @@ public sealed record PushNotice
 [JsonSerializable(typeof(PushNotification))]
 [JsonSerializable(typeof(PushResolution))]
 [JsonSerializable(typeof(PushNotice))]
+[JsonSerializable(typeof(PushTokenClaims))]
+[JsonSerializable(typeof(PushTokenResult))]
+[JsonSerializable(typeof(List<PushNotification>))]
 public sealed partial class PushJsonContext : JsonSerializerContext;

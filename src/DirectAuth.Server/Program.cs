@@ -11,6 +11,7 @@ using DirectAuth.Server.Throttling;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.Passkeys;
+using DirectAuth.Server.PushProviders;
 using DirectAuth.Server.MyAccount;
 using DirectAuth.Server.MyAccountPage;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,7 @@ builder.Services.AddMyAccountOpenApi();
 builder.Services.AddDirectAuthMfa();
 builder.Services.AddOutOfBand();
 builder.Services.AddOutOfBandGrants();
+builder.Services.AddPushProviders(); // APNs and FCM wake-ups for phones (Push:*)
 builder.Services.AddPhoneFactors();
 builder.Services.AddPasskeys();
 builder.Services.AddPasskeyGrants();

@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

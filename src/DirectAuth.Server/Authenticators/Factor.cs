@@ -49,6 +49,10 @@ public sealed class Factor
     /// <summary>SHA-256 of a pending activation secret (push activation code, code sent to a phone).</summary>
     public byte[]? ActivationHash { get; set; }
     public DateTimeOffset? ActivationExpiresAt { get; set; }
+    /// <summary>Push: how the device is woken (<c>apns</c>, <c>fcm</c>, <c>sse</c>; null before activation).</summary>
+    public string? PushPlatform { get; set; }
+    /// <summary>Push: the APNs device token or FCM registration token; null when none (or the provider rejected it).</summary>
+    public string? PushToken { get; set; }
 }
 
 internal sealed class FactorConfiguration : IEntityTypeConfiguration<Factor>
@@ -73,5 +77,7 @@ internal sealed class FactorConfiguration : IEntityTypeConfiguration<Factor>
         b.Property(f => f.FailureWindowStart).HasColumnName("failure_window_start");
         b.Property(f => f.ActivationHash).HasColumnName("activation_hash");
         b.Property(f => f.ActivationExpiresAt).HasColumnName("activation_expires_at");
+        b.Property(f => f.PushPlatform).HasColumnName("push_platform");
+        b.Property(f => f.PushToken).HasColumnName("push_token");
     }
 }

@@ -15,13 +15,13 @@ namespace DirectAuth.Server.MyAccount;
 /// Tells the user that a factor was added to or removed from their account, on a channel they had before the
 /// change: a text message to a verified phone (an active <c>sms</c> factor), else a call to an active <c>call</c>
 /// factor, through the configured delivery provider (outbox, webhook, Twilio); else a <c>notice</c> event to their
-/// push devices connected at that moment (not stored: a device that is not connected does not see it). The factor that
+/// push devices connected at that moment and, through APNs/FCM, on phones registered with one (not stored: another device does not see it). The factor that
 /// changed is never the channel. A user with no such channel is not told; either way the system log says what happened
 /// (<see cref="EventTypes.FactorChangeNotified"/>). A failed delivery never undoes the change.
 /// </summary>
 public sealed class FactorChangeNotifier(
     DirectAuthDb db, ISmsSender sms, IVoiceSender voice, AuditLog audit, TimeProvider clock,
-    IOptions<DeliveryOptions> delivery, IOptions<MyAccountOptions> options, OutOfBand.Push.IPushBus pushBus)
+    IOptions<DeliveryOptions> delivery, IOptions<MyAccountOptions> options, OutOfBand.Push.PushNotices pushNotices)
 {
     public async Task NotifyAsync(User user, string clientId, Factor changed, bool added, CancellationToken ct)
     {
@@ -43,7 +43,7 @@ public sealed class FactorChangeNotifier(
         {
             var notice = Text(delivery.Value.SenderName, changed.FactorType, added);
             foreach (var device in devices)
-                await pushBus.PublishAsync(new OutOfBand.Push.PushNoticed(device.Id, notice, clock.GetUtcNow()), ct);
+                await pushNotices.SendAsync(device, notice, ct);
             details["channel"] = "push";
             details["devices"] = devices.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await audit.RecordAsync(entry with { Details = details }, ct);

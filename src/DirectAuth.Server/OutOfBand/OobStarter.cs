@@ -120,7 +120,7 @@ public sealed class OobStarter(
             await RecordAsync(OobEvents.DeliveryFailed, Outcomes.Failure, "Out-of-band challenge could not be delivered", start, login, failure.Description, "WARN", ct);
             return (null, failure);
         }
-        if (decoyReason is null && channel.Channel == Channels.Push) metrics.PushSent();
+        if (decoyReason is null && channel.Channel == Channels.Push) metrics.PushSent(factor?.PushPlatform ?? Protocol.PushPlatforms.Sse);
         await RecordAsync(OobEvents.Started, decoyReason is null ? Outcomes.Success : Outcomes.Failure, "Out-of-band challenge started", start, login, decoyReason, "INFO", ct);
         // Rounded: a stored expiry can come back a fraction of a millisecond early (SQLite keeps 0.1 ms precision).
         return (new OobStarted(code, transaction, binding, (int)Math.Round((expiresAt - now).TotalSeconds)), null);

@@ -4,6 +4,7 @@ using DirectAuth.Server.OutOfBand.Push;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Transactions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.OutOfBand;
@@ -31,6 +32,9 @@ public static class OutOfBandRegistration
         services.AddScoped<NumberChallenge>();
         services.AddScoped<PushAnswers>();
         services.AddScoped<PushActivation>();
+        services.AddScoped<PushTokens>();
+        services.AddScoped<PushNotices>();
+        services.TryAddSingleton<IPhoneWaker, NoPhoneWaker>();
         services.AddSingleton<DeviceSignatures>();
         services.AddSingleton<PushHub>();
         services.AddSingleton<PushEventStream>();

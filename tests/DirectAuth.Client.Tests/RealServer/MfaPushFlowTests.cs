@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using DirectAuth.Cli.Authenticator;
 using DirectAuth.Client.Tests.Infrastructure;
 using DirectAuth.Protocol;

@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Settings", "Storage", "Security", "Http", "Observability"],
         ["Users", "Applications", "AuthorizationServers", "Groups", "Delivery", "RecoveryCodes", "Tokens", "ClientAuthentication",
-            "Throttling", "Authenticators", "Policies", "Transactions", "OutOfBand", "Phone", "Passkeys"],
+            "Throttling", "Authenticators", "Policies", "Transactions", "OutOfBand", "PushProviders", "Phone", "Passkeys"],
         ["Grants"],
         ["Endpoints", "Management", "MyAccount", "MyAccountPage", "ApiReference", "Health"],
         ["Hosting", "(root)"],

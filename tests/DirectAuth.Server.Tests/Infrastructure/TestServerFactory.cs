@@ -19,6 +19,9 @@ public sealed class TestServerFactory(TestDatabase database, IReadOnlyDictionary
 
     public TestDatabase Database => database;
 
+    /// <summary>Services a fixture replaces before the server starts (e.g. the HTTP handler that trusts a fake's test certificate).</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     public static readonly string MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -38,6 +41,7 @@ public sealed class TestServerFactory(TestDatabase database, IReadOnlyDictionary
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            TestServices?.Invoke(services);
         });
     }
 }

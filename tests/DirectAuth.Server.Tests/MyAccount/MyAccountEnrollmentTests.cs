@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using System.Text.Json;
 using DirectAuth.Server.Tests.OutOfBand;
 using DirectAuth.Server.Tests.Passkeys;
@@ -161,11 +162,11 @@ public sealed class MyAccountEnrollmentTests(MyAccountServer server) : IClassFix
         var device = OobKit.Device(server);
         var account = await device.ActivateAsync(origin, code, "my phone", CancellationToken.None);
         await using var phone = new DeviceListener(device, account);
-        await phone.NextAsync<Cli.Authenticator.StreamConnected>();
+        await phone.NextAsync<DirectAuth.Authenticator.StreamConnected>();
 
         Assert.Equal(204, (await DeleteAsync(server, strong, $"/factors/{totpId}")).Status);
 
-        var notice = (await phone.NextAsync<Cli.Authenticator.NoticeReceived>()).Notice;
+        var notice = (await phone.NextAsync<DirectAuth.Authenticator.NoticeReceived>()).Notice;
         Assert.Contains("an authenticator app (TOTP) was removed from your account", notice.Text);
         Assert.DoesNotContain(secret, notice.Text);
         var told = (await PhoneSteps.AuditAsync(server, "user.mfa.factor.change_notified")).First(e => e.ActorId == userId && e.TargetId == totpId);

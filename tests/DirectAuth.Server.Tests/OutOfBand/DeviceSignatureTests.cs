@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using System.Security.Cryptography;
 using System.Text;
 using DirectAuth.Cli.Authenticator;

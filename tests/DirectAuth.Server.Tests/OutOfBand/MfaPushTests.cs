@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using DirectAuth.Cli.Authenticator;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Tests.Infrastructure;

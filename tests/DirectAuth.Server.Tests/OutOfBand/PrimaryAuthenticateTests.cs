@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -23,7 +24,7 @@ public sealed class PrimaryAuthenticateTests(ServerFixture server) : IClassFixtu
         var client = await OobKit.RegisterAppAsync(server, "risky");
         var user = await OobKit.CreatePushUserAsync(server, $"missing-{missing.Replace('_', '-')}@example.com");
         await using var phone = new DeviceListener(OobKit.Device(server), user.Account);
-        await phone.NextAsync<Cli.Authenticator.StreamConnected>();
+        await phone.NextAsync<DirectAuth.Authenticator.StreamConnected>();
         var form = new List<(string, string)> { ("client_id", client.ClientId), ("login_hint", user.Login), ("channel_hint", "push"), ("challenge_hint", GrantTypes.Oob) };
         form.RemoveAll(p => p.Item1 == missing);
 

@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DirectAuth.Cli.Authenticator;

@@ -1,3 +1,4 @@
+using DirectAuth.Authenticator;
 using System.Text.Json;
 using DirectAuth.Cli.Authenticator;
 using DirectAuth.Protocol;

@@ -13,7 +13,7 @@ public sealed class DirectAuthMetrics : IWriteGateMetrics
 {
     public const string MeterName = "DirectAuth";
 
-    private readonly Counter<long> _tokenRequests, _signIns, _mfaChallenges, _pushesSent, _pushesAnswered, _pushesExpired,
+    private readonly Counter<long> _tokenRequests, _signIns, _mfaChallenges, _pushesSent, _pushesAnswered, _pushesExpired, _pushWakeups,
         _phoneSent, _phoneFailed, _lockouts, _rateLimited, _signatures;
     private readonly Histogram<double> _writeWait;
     private readonly Histogram<long> _writeBatch;
@@ -24,7 +24,8 @@ public sealed class DirectAuthMetrics : IWriteGateMetrics
         _tokenRequests = meter.CreateCounter<long>("directauth.token.requests", "{request}", "Token endpoint requests by grant type and outcome (success or the OAuth error code).");
         _signIns = meter.CreateCounter<long>("directauth.signins", "{signin}", "Primary sign-in attempts by factor and outcome (success, mfa_required or the OAuth error code).");
         _mfaChallenges = meter.CreateCounter<long>("directauth.mfa.challenges", "{challenge}", "Sign-ins that were asked for a second factor, by the primary factor.");
-        _pushesSent = meter.CreateCounter<long>("directauth.push.sent", "{push}", "Push challenges sent to a device.");
+        _pushesSent = meter.CreateCounter<long>("directauth.push.sent", "{push}", "Push challenges sent to a device, by how the device is reached (provider: sse, apns, fcm).");
+        _pushWakeups = meter.CreateCounter<long>("directauth.push.wakeups", "{wakeup}", "Wake-ups handed to APNs or FCM, by provider and outcome (accepted, token_removed, credentials_rejected, rejected, expired, gave_up, not_configured).");
         _pushesAnswered = meter.CreateCounter<long>("directauth.push.answered", "{push}", "Push challenges answered, by answer (approved or denied).");
         _pushesExpired = meter.CreateCounter<long>("directauth.push.expired", "{push}", "Push challenges that expired unanswered (counted by the expired-rows cleanup, within 5 minutes of the expiry).");
         _phoneSent = meter.CreateCounter<long>("directauth.phone.sent", "{message}", "SMS and voice messages handed to the provider, by provider and channel.");
@@ -67,7 +68,9 @@ public sealed class DirectAuthMetrics : IWriteGateMetrics
     }
 
     public void MfaChallenge(string primaryFactor) => _mfaChallenges.Add(1, new KeyValuePair<string, object?>("factor", primaryFactor));
-    public void PushSent() => _pushesSent.Add(1);
+    public void PushSent(string provider) => _pushesSent.Add(1, new KeyValuePair<string, object?>("provider", provider));
+    /// <summary>One wake-up's end (each retry is not counted); <paramref name="provider"/> is apns or fcm.</summary>
+    public void PushWakeup(string provider, string outcome) => _pushWakeups.Add(1, new("provider", provider), new("outcome", outcome));
     public void PushAnswered(bool approved) => _pushesAnswered.Add(1, new KeyValuePair<string, object?>("answer", approved ? "approved" : "denied"));
     public void PushesExpired(int count)
     {

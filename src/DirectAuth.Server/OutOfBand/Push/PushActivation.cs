@@ -27,6 +27,9 @@ public sealed class PushActivation(DirectAuthDb db, DeviceSignatures signatures,
             PushJsonContext.Default.PushActivationClaims, c => c.IssuedAt);
         if (verified is null) return PushDevices.InvalidSignature();
 
+        var platform = verified.Claims.Platform ?? PushPlatforms.Sse;
+        if (PushDeviceProfile.Problem(platform, verified.Claims.PushToken) is { } tokenProblem)
+            return PushDevices.Invalid(verified.Claims.Platform is null || PushPlatforms.IsKnown(platform) ? "pushToken" : "platform", tokenProblem);
         var code = verified.Claims.ActivationCode;
         var now = clock.GetUtcNow();
         var hash = Secrets.Hash(code);
@@ -36,13 +39,12 @@ public sealed class PushActivation(DirectAuthDb db, DeviceSignatures signatures,
         if (factor is null || user is null || factor.ActivationExpiresAt <= now)
             return await RefusedAsync(factor, "The activation code is invalid, already used, or expired. Ask for a new one.", ct);
 
-        var profile = JsonSerializer.Serialize(new Dictionary<string, string>
+        var profile = JsonSerializer.Serialize(PushDeviceProfile.With(new Dictionary<string, string>
         {
             ["credentialId"] = user.Login,
             ["name"] = DeviceName(verified.Claims.DeviceName),
-            ["platform"] = "DirectAuth authenticator",
             ["keyThumbprint"] = Base64Thumbprint(key.Key),
-        });
+        }, platform));
         var updated = await db.Set<Factor>()
             .Where(f => f.Id == factor.Id && f.ActivationHash == hash && f.Status == FactorStatus.PendingActivation)
             .ExecuteUpdateAsync(s => s
@@ -51,13 +53,15 @@ public sealed class PushActivation(DirectAuthDb db, DeviceSignatures signatures,
                 .SetProperty(f => f.Profile, profile)
                 .SetProperty(f => f.ActivationHash, (byte[]?)null)
                 .SetProperty(f => f.ActivationExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(f => f.PushPlatform, platform)
+                .SetProperty(f => f.PushToken, verified.Claims.PushToken)
                 .SetProperty(f => f.LastUpdated, now), ct);
         if (updated == 0) return await RefusedAsync(factor, "The activation code was used concurrently. Ask for a new one.", ct);
 
         await audit.RecordAsync(new AuditEntry(OobEvents.FactorActivated, Outcomes.Success, "Push authenticator activated")
         {
             ActorId = user.Id, ActorType = "User", ActorAlternateId = user.Login, TargetId = factor.Id, TargetType = "Factor",
-            Details = new Dictionary<string, string> { ["factorType"] = FactorTypes.Push, ["keyThumbprint"] = Base64Thumbprint(key.Key) },
+            Details = new Dictionary<string, string> { ["factorType"] = FactorTypes.Push, ["keyThumbprint"] = Base64Thumbprint(key.Key), ["pushProvider"] = platform },
         }, ct);
         return new WireResult<PushActivationResult>(200, new PushActivationResult
         {

@@ -6,12 +6,13 @@ using Microsoft.Extensions.Options;
 namespace DirectAuth.Server.OutOfBand.Push;
 
 /// <summary>
-/// The <c>push</c> channel: a push to the user's authenticator app over its live event stream. Binding is
+/// The <c>push</c> channel: a push to the user's authenticator app over its live event stream, and a wake-up
+/// through APNs or FCM for a phone registered with one (<see cref="IPhoneWaker"/>). Binding is
 /// <c>none</c> or, with a number challenge (<see cref="NumberChallenge"/>), <c>transfer</c>: the client shows
 /// <c>binding_code</c> and the user picks it among three numbers in the app (two digits, as Okta Verify), or
 /// types it (six digits, style <c>type</c>).
 /// </summary>
-public sealed class PushChannel(PushLimits limits, NumberChallenge numberChallenge, IPushBus bus, IOptions<OutOfBandOptions> options) : IOobChannel
+public sealed class PushChannel(PushLimits limits, NumberChallenge numberChallenge, IPushBus bus, IPhoneWaker waker, IOptions<OutOfBandOptions> options) : IOobChannel
 {
     public string Channel => Channels.Push;
 
@@ -34,6 +35,8 @@ public sealed class PushChannel(PushLimits limits, NumberChallenge numberChallen
     {
         // A decoy's signal names no factor, so no device gets it; publishing it keeps the work the same.
         await bus.PublishAsync(new PushCreated(start.Factor?.Id ?? "", start.Transaction.Seq), ct);
+        if (start.Factor is { } factor && PhoneWake.For(factor, start.Transaction.Id, PushWakeKeys.Title, start.Client.Name, start.Transaction.ExpiresAt) is { } wake)
+            waker.Wake(wake);
         return null;
     }
 

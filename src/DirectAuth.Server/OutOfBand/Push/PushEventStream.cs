@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using DirectAuth.Protocol;
-using DirectAuth.Server.Applications;
 using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
@@ -61,40 +60,17 @@ public sealed class PushEventStream(IServiceScopeFactory scopes, PushHub hub, Se
     private async Task<long> SendPendingAsync(HttpResponse response, Factor factor, string login, long after, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var pushes = await ReadAsync(async (db, c) =>
-        {
-            var pending = await db.Set<OobTransaction>().AsNoTracking()
-                .Where(t => t.FactorId == factor.Id && t.Status == OobStatus.Pending && t.Seq > after && t.ExpiresAt > now)
-                .OrderBy(t => t.Seq).ToListAsync(c);
-            var clientIds = pending.Select(t => t.ClientId).Distinct().ToList();
-            var names = await db.Set<Application>().AsNoTracking().Where(a => clientIds.Contains(a.ClientId)).ToDictionaryAsync(a => a.ClientId, a => a.Name, c);
-            return pending.Select(t => (t, names.GetValueOrDefault(t.ClientId, t.ClientId))).ToList();
-        }, ct);
-
+        var pushes = await ReadAsync((db, c) => PushPending.ReadAsync(db, protector, factor, login, after, now, c), ct);
         var text = new StringBuilder();
-        foreach (var (tx, appName) in pushes)
+        foreach (var (seq, notification) in pushes)
         {
-            var notification = new PushNotification
-            {
-                TransactionId = tx.Id, FactorId = factor.Id, Login = login, AppName = appName, ClientId = tx.ClientId,
-                CreatedAt = tx.Created, ExpiresAt = tx.ExpiresAt, IpAddress = tx.IpAddress, UserAgent = tx.UserAgent,
-                Challenge = Challenge(tx, out var numbers), Numbers = numbers, Mfa = tx.MfaTransactionId is not null,
-            };
-            text.Append("id: ").Append(tx.Seq).Append('\n')
+            text.Append("id: ").Append(seq).Append('\n')
                 .Append("event: ").Append(PushDeviceApi.PushEvent).Append('\n')
                 .Append("data: ").Append(JsonSerializer.Serialize(notification, PushJsonContext.Default.PushNotification)).Append("\n\n");
-            after = tx.Seq;
+            after = seq;
         }
         if (text.Length > 0) await WriteAsync(response, text.ToString(), ct);
         return after;
-    }
-
-    private string Challenge(OobTransaction tx, out IReadOnlyList<string>? numbers)
-    {
-        numbers = null;
-        if (tx.BindingMethod != BindingMethods.Transfer) return PushChallenges.None;
-        numbers = OobBindingCodes.Unseal(protector, tx.BindingSealed)?.Choices;
-        return numbers is null ? PushChallenges.Type : PushChallenges.Pick;
     }
 
     // A stream lives for hours: it borrows a database context per read instead of holding one.

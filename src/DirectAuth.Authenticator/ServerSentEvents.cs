@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace DirectAuth.Cli.Authenticator;
+namespace DirectAuth.Authenticator;
 
 /// <summary>One server-sent event (WHATWG HTML, "server-sent events": id, event, data; comments ignored).</summary>
-public sealed record ServerSentEvent(string? Id, string Event, string Data);
+internal sealed record ServerSentEvent(string? Id, string Event, string Data);
 
 /// <summary>Reads server-sent events line by line; a read that waits longer than the idle limit ends the stream.</summary>
-public static class ServerSentEvents
+internal static class ServerSentEvents
 {
     public static async IAsyncEnumerable<ServerSentEvent> ReadAsync(Stream stream, TimeSpan idleLimit,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
