@@ -51,7 +51,7 @@
         h("div", {}, field("user-first", "First name", "firstName", {})),
         h("div", {}, field("user-last", "Last name", "lastName", {})),
         h("div", {}, field("user-phone", "Mobile phone", "mobilePhone", { type: "tel", placeholder: "+14155552671" })),
-        h("div", {}, field("user-password", "Password", "password", { type: "password", autocomplete: "new-password" }))),
+        h("div", {}, field("user-password", "Initial password", "password", { type: "password", autocomplete: "new-password" }))),
       h("label", { class: "inline" }, h("input", { type: "checkbox", id: "user-activate", checked: true }), "Activate now (else the user is STAGED)"),
       h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Create user"), h("a", { class: "button", href: "#users" }, "Cancel")));
     form.addEventListener("submit", e => {
@@ -129,7 +129,7 @@
                 c.say("Factor reset.");
                 await show(container, id);
               });
-            } }, "Reset")))),
+            } }, "Reset"))),
         "No factors: this user signs in with the password only.") : h("p", { class: "error" }, c.describe(factors.body, "The factors could not be listed.")),
         h("div", { class: "actions" },
           h("button", { type: "button", onclick: () => enrollTotp(enroll, container, u) }, "Enroll authenticator app (TOTP)"),

@@ -259,6 +259,8 @@
     const response = await fetch(path, { method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = await readJson(response);
     if (response.status === 401) {
+      // The GET drops the cookie of the ended session (else the next sign-in's POST would need its CSRF token).
+      await fetch("/console/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
       signedOut("Your console session has ended. Sign in again.");
       throw new Error("Your console session has ended. Sign in again.");
     }
