@@ -13,7 +13,7 @@ namespace DirectAuth.Server.AdminConsole;
 public static class ConsolePageEndpoints
 {
     private static readonly string[] Files =
-        ["console.css", "console.js", "console-apps.js", "console-users.js", "console-policies.js", "console-groups.js", "console-logs.js", "console-outbox.js"];
+        ["console.css", "console.js", "console-apps.js", "console-users.js", "console-policies.js", "console-groups.js", "console-logs.js", "console-servers.js", "console-outbox.js"];
 
     private static readonly Dictionary<string, (string Type, Lazy<byte[]> Body)> Assets = Files.ToDictionary(f => f,
         f => (f.EndsWith(".css", StringComparison.Ordinal) ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8", new Lazy<byte[]>(() => Read(f))),

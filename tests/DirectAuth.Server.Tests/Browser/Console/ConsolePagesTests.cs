@@ -69,4 +69,27 @@ public sealed class ConsolePagesTests(ConsoleServer server) : IClassFixture<Cons
 
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = phone })).ToContainTextAsync(await Phone.PhoneSteps.LatestCodeAsync(server, phone));
     });
+
+    [Fact]
+    public Task Servers_RotateTheSigningKey_AndAddAScope() => ConsoleSteps.RunAsync(async page =>
+    {
+        var (login, adminId, totp) = await server.NewAdminAsync("servers");
+        var scope = "payroll:" + Guid.NewGuid().ToString("N")[..6];
+        await page.OpenAsync(server, "#servers");
+        await page.SignInAsync(server, login, totp);
+        await page.GetByRole(AriaRole.Link, new() { Name = "default", Exact = true }).ClickAsync();
+
+        await page.Button("Rotate signing key").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Signing key rotated:");
+        var kid = System.Text.RegularExpressions.Regex.Match(await page.Locator("#status").InnerTextAsync(), "rotated: (\\S+) is active").Groups[1].Value;
+        var jwks = await server.Http.GetStringAsync("/oauth2/default/v1/keys");
+        Assert.Contains(kid, jwks);
+        var rotated = (await server.Factory.AuditEventsAsync(Observability.EventTypes.KeyRotated)).Last();
+        Assert.Equal(adminId, rotated.ActorId);
+
+        await page.GetByLabel("Scope", new() { Exact = true }).FillAsync(scope);
+        await page.Button("Add scope").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = scope, Exact = true })).ToBeVisibleAsync();
+        await page.ScreenshotAsync("authorization-server");
+    });
 }
