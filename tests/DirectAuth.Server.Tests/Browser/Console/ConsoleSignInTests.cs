@@ -100,4 +100,29 @@ public sealed class ConsoleSignInTests(ConsoleServer server) : IClassFixture<Con
         await page.ReloadAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to the admin console" })).ToBeVisibleAsync();
     });
+
+    [Fact]
+    public Task SignIn_AdminWithPush_TapsTheNumberThePageShows() => ConsoleSteps.RunAsync(async page =>
+    {
+        var admin = await OutOfBand.OobKit.CreatePushUserAsync(server, $"console-push-{Guid.NewGuid():N}@example.com");
+        await server.AddToGroupAsync(ConsoleOptions.DefaultAdminGroup, admin.UserId);
+        await using var phone = new OutOfBand.DeviceListener(OutOfBand.OobKit.Device(server), admin.Account);
+        await page.OpenAsync(server);
+        await page.SignInWithPasswordAsync(admin.Login);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Push to my authenticator app" }).ClickAsync();
+        var number = page.Locator("#binding-code");
+        await Expect(number).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[1-9][0-9]$"));
+        var push = await phone.NextPushAsync();
+        Assert.Contains(await number.InnerTextAsync(), push.Numbers!);
+        await page.ScreenshotAsync("push-number");
+        server.Clock.Advance(TimeSpan.FromSeconds(6));
+        await OutOfBand.OobKit.Device(server).AnswerAsync(admin.Account, push.TransactionId, DirectAuth.Protocol.PushDecisions.Approve,
+            await number.InnerTextAsync(), CancellationToken.None);
+        server.Clock.Advance(TimeSpan.FromSeconds(6));
+
+        await Expect(page.Locator("#whoami")).ToHaveTextAsync(admin.Login, new() { Timeout = 30_000 });
+        var started = (await server.Factory.AuditEventsAsync(ConsoleEventTypes.SessionStarted, admin.UserId)).Single();
+        Assert.Equal("SUCCESS", started.Outcome);
+    });
 }
