@@ -8,7 +8,7 @@
 
   const row = e => h("tr", {},
     h("td", {}, c.when(e.published)),
-    h("td", { class: "mono" }, e.eventType),
+    h("td", { class: "mono nowrap" }, e.eventType),
     h("td", {}, c.badge(e.outcome.result, e.outcome.result === "SUCCESS" ? "ok" : e.outcome.result === "FAILURE" ? "bad" : "")),
     h("td", {}, e.actor ? (e.actor.alternateId || e.actor.id) : ""),
     h("td", {}, (e.target || []).map(t => t.alternateId || t.id).join(", ")),
