@@ -115,4 +115,25 @@ public sealed class ConsoleUsersTests(ConsoleServer server) : IClassFixture<Cons
         await page.Button("Search").ClickAsync();
         await Expect(page.GetByText("No user matches \"nobody-by-this-name\".")).ToBeVisibleAsync();
     });
+
+    [Fact]
+    public Task Unlock_ALockedOutUser_SignsInAgain() => ConsoleSteps.RunAsync(async page =>
+    {
+        var (login, _, totp) = await server.NewAdminAsync("unlock");
+        var user = $"console-locked-{Guid.NewGuid():N}@example.com";
+        var userId = await server.CreateUserAsync(user);
+        var app = await server.RegisterClientAsync();
+        for (var i = 0; i < new Hosting.LockoutOptions().MaxFailures; i++)
+            await server.PasswordGrantAsync(app.ClientId, user, "not the password " + i);
+        Assert.Equal(400, (await server.PasswordGrantAsync(app.ClientId, user, ServerFixture.DefaultPassword)).Status);
+        await page.OpenAsync(server, $"#users/{userId}");
+        await page.SignInAsync(server, login, totp);
+        await Expect(page.Locator(".head .badge")).ToHaveTextAsync("LOCKED_OUT");
+
+        await page.Button("Unlock").ClickAsync();
+
+        await Expect(page.Locator(".head .badge")).ToHaveTextAsync("ACTIVE");
+        Assert.Equal(200, (await server.PasswordGrantAsync(app.ClientId, user, ServerFixture.DefaultPassword)).Status);
+    });
 }
+
