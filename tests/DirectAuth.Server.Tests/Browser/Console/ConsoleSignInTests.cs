@@ -125,4 +125,23 @@ public sealed class ConsoleSignInTests(ConsoleServer server) : IClassFixture<Con
         var started = (await server.Factory.AuditEventsAsync(ConsoleEventTypes.SessionStarted, admin.UserId)).Single();
         Assert.Equal("SUCCESS", started.Outcome);
     });
+
+    [Fact]
+    public Task SignIn_AdminWithAPasskeyAlone_OpensTheConsole() => ConsoleSteps.RunAsync(async page =>
+    {
+        await VirtualAuthenticator.AddAsync(page);
+        var login = $"console-passkey-{Guid.NewGuid():N}@example.com";
+        var userId = await server.CreateUserAsync(login);
+        await server.AddToGroupAsync(ConsoleOptions.DefaultAdminGroup, userId);
+        await page.OpenAsync(server);
+        await PageAdmin.EnrollPasskeyAsync(server, page, userId);
+
+        await page.Button("Sign in with a passkey").ClickAsync();
+
+        await Expect(page.Locator("#whoami")).ToHaveTextAsync(login);
+        var started = Assert.Single(await server.Factory.AuditEventsAsync(ConsoleEventTypes.SessionStarted, userId));
+        Assert.Equal("SUCCESS", started.Outcome);
+        Assert.Contains("mfa", started.Details ?? "", StringComparison.Ordinal);
+    });
 }
+
