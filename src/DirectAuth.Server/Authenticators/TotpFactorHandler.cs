@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.RecoveryCodes;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
-using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

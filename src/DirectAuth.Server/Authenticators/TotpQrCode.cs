@@ -1,6 +1,6 @@
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using QRCoder;
@@ -22,7 +22,7 @@ public static class TotpQrCode
         app.MapGet("/api/v1/users/{userId}/factors/{factorId}/qr/{token}", ServeAsync);
 
     private static async Task<IResult> ServeAsync(string userId, string factorId, string token, HttpContext http, DirectAuthDb db,
-        Security.SecretProtector protector, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Transactions.MfaOptions> options)
+        Security.SecretProtector protector, TimeProvider clock, Microsoft.Extensions.Options.IOptions<MfaOptions> options)
     {
         var factor = token.Length > 100 || factorId.Length > 64 ? null
             : await db.Set<Factor>().AsNoTracking().FirstOrDefaultAsync(f => f.Id == factorId && f.UserId == userId, http.RequestAborted);

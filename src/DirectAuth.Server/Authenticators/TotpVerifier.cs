@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
-using DirectAuth.Server.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

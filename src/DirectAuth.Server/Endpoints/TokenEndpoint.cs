@@ -5,6 +5,7 @@ using DirectAuth.Server.Grants;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Observability.Telemetry;
+using DirectAuth.Server.Tokens;
 
 using Microsoft.Extensions.Options;
 

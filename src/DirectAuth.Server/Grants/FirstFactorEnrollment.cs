@@ -1,5 +1,6 @@
 using DirectAuth.Protocol;
 using DirectAuth.Server.Policies;
+using DirectAuth.Server.Tokens;
 
 namespace DirectAuth.Server.Grants;
 

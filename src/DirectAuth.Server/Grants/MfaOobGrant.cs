@@ -1,6 +1,7 @@
 using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.OutOfBand;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Transactions;
 
 namespace DirectAuth.Server.Grants;

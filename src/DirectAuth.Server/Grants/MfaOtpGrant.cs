@@ -2,6 +2,7 @@ using DirectAuth.Protocol;
 using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using DirectAuth.Protocol;
 using DirectAuth.Server.Passkeys;
 using DirectAuth.Server.Policies;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Transactions;
 
 namespace DirectAuth.Server.Grants;

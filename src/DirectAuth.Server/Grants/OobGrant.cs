@@ -2,6 +2,7 @@ using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 

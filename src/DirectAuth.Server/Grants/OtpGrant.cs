@@ -5,6 +5,7 @@ using DirectAuth.Server.Observability;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Throttling;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Throttling;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 
 namespace DirectAuth.Server.Grants;

@@ -3,6 +3,7 @@ using DirectAuth.Server.Observability;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.RecoveryCodes;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,8 @@
 using DirectAuth.Protocol;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;

@@ -2,6 +2,8 @@ using DirectAuth.Protocol;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Policies;
+using DirectAuth.Server.Settings;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 

@@ -63,9 +63,3 @@ public sealed class DatabaseInitializer(
         if (resealed > 0) logger.LogInformation("Re-sealed {Count} secrets under the current master key", resealed);
     }
 }
-
-/// <summary>A feature that keeps secrets sealed by <see cref="SecretProtector"/> re-seals them under the current master key on start.</summary>
-public interface ISecretResealer
-{
-    Task<int> ResealAsync(DirectAuthDb db, CancellationToken ct);
-}

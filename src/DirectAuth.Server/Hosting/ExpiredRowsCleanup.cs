@@ -5,12 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DirectAuth.Server.Hosting;
 
-/// <summary>Rows that may be deleted once expired. Each feature with expiring rows registers one.</summary>
-public interface IExpiringRows
-{
-    Task<int> DeleteExpiredAsync(DirectAuthDb db, DateTimeOffset now, CancellationToken ct);
-}
-
 internal sealed class CoreExpiringRows : IExpiringRows
 {
     public async Task<int> DeleteExpiredAsync(DirectAuthDb db, DateTimeOffset now, CancellationToken ct)

@@ -5,6 +5,7 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;

@@ -1,4 +1,4 @@
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Settings;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 

@@ -1,7 +1,7 @@
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Management;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DirectAuth.Server.Authenticators;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.OutOfBand.Push;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DirectAuth.Server.Http;
 using DirectAuth.Server.Users;
 
 namespace DirectAuth.Server.Management;

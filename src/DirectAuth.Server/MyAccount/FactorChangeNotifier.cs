@@ -1,6 +1,6 @@
 using DirectAuth.Protocol;
 using DirectAuth.Server.Authenticators;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.Delivery;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DirectAuth.Protocol;
 using DirectAuth.Server.Authenticators;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.AuthorizationServers;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Management;

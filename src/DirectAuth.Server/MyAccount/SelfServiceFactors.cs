@@ -1,8 +1,7 @@
 using System.Text.Json;
 using DirectAuth.Server.Authenticators;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Users;

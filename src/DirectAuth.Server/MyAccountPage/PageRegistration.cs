@@ -1,4 +1,4 @@
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Storage;
 
 namespace DirectAuth.Server.MyAccountPage;
 

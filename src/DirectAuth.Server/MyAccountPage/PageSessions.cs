@@ -92,7 +92,7 @@ public sealed class PageSessions(DirectAuthDb db, TimeProvider clock)
     }
 }
 
-internal sealed class PageSessionExpiringRows : Hosting.IExpiringRows
+internal sealed class PageSessionExpiringRows : IExpiringRows
 {
     public Task<int> DeleteExpiredAsync(DirectAuthDb db, DateTimeOffset now, CancellationToken ct) =>
         db.Set<PageSession>().Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(ct);

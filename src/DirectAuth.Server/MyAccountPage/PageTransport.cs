@@ -1,5 +1,5 @@
 using System.Net;
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Settings;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.MyAccountPage;

@@ -1,9 +1,9 @@
 using DirectAuth.Protocol;
-using DirectAuth.Server.Grants;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

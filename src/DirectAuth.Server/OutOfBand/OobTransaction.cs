@@ -52,6 +52,7 @@ public sealed class OobTransaction
     public string? UserAgent { get; set; }
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>When it ended: answered, denied, consumed, or (set by the expired-rows cleanup) a push that expired unanswered.</summary>
     public DateTimeOffset? ResolvedAt { get; set; }
 
     public bool IsDecoy => UserId is null;

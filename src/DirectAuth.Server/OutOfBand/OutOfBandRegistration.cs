@@ -1,15 +1,14 @@
 using DirectAuth.Server.Authenticators;
-using DirectAuth.Server.Endpoints;
-using DirectAuth.Server.Grants;
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.OutOfBand.Push;
+using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Transactions;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.OutOfBand;
 
-/// <summary>Out-of-band sign-in: the transaction core, the OOB grant, and the push channel with its authenticator app endpoints.</summary>
+/// <summary>Out-of-band sign-in: the transaction core and the push channel (the OOB grants: <c>Grants.GrantRegistration</c>; the endpoints: <c>Endpoints.OutOfBandEndpoints</c>).</summary>
 public static class OutOfBandRegistration
 {
     public static IServiceCollection AddOutOfBand(this IServiceCollection services)
@@ -20,11 +19,10 @@ public static class OutOfBandRegistration
         services.AddPreparedLookup<OobTransaction>(nameof(OobTransaction.CodeHash));
         services.AddScoped<OobStarter>();
         services.AddScoped<OobPolling>();
-        services.AddScoped<ITokenGrant, OobGrant>();
-        services.AddScoped<ITokenGrant, MfaOobGrant>();
         services.AddScoped<IOutOfBandChallenger, OobChallenger>();
         services.AddSingleton<IExpiringRows, OutOfBandExpiringRows>();
         services.AddSingleton<ISecretResealer, OobResealer>();
+        services.AddSingleton<IPendingOutOfBand, PendingOutOfBand>();
 
         services.AddScoped<IOobChannel, PushChannel>();
         services.AddScoped<IFactorHandler, PushFactorHandler>();
@@ -42,13 +40,6 @@ public static class OutOfBandRegistration
             ? sp.GetRequiredService<PostgresPushBus>()
             : new InProcessPushBus(sp.GetRequiredService<PushHub>()));
         return services;
-    }
-
-    public static IEndpointRouteBuilder MapOutOfBand(this IEndpointRouteBuilder app)
-    {
-        app.MapPrimaryAuthenticateEndpoint();
-        app.MapPushChannelEndpoints();
-        return app;
     }
 
     private sealed class OutOfBandOptionsValidation : IValidateOptions<OutOfBandOptions>

@@ -1,11 +1,10 @@
 using DirectAuth.Server.Authenticators;
-using DirectAuth.Server.Grants;
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.Passkeys;
 
-/// <summary>Passkeys: options, the ceremony services, the webauthn factor type, the two grants, and the app association files.</summary>
+/// <summary>Passkeys: options, the ceremony services, the webauthn factor type, and the app association files (the two grants: <c>Grants.GrantRegistration</c>).</summary>
 public static class PasskeyRegistration
 {
     public static IServiceCollection AddPasskeys(this IServiceCollection services)
@@ -18,9 +17,6 @@ public static class PasskeyRegistration
         services.AddScoped<WebAuthnAssertions>();
         services.AddScoped<WebAuthnChallenger>();
         services.AddScoped<IFactorHandler, WebAuthnFactorHandler>();
-        services.AddScoped<MfaWebauthnGrant>();
-        services.AddScoped<ITokenGrant, WebauthnGrant>();
-        services.AddScoped<ITokenGrant, MfaWebauthnGrant>();
         services.AddSingleton<IExpiringRows, PasskeyExpiringRows>();
         services.AddSingleton<AppAssociationFiles>();
         return services;

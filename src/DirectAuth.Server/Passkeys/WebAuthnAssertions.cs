@@ -1,11 +1,11 @@
 using System.Formats.Cbor;
 using System.Security.Cryptography;
 using DirectAuth.Protocol;
-using DirectAuth.Server.Grants;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 using Fido2NetLib;
 using Fido2NetLib.Exceptions;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Security;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;

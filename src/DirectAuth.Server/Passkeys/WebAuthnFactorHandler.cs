@@ -1,9 +1,7 @@
 using System.Text.Json;
 using DirectAuth.Server.Authenticators;
 using DirectAuth.Server.Http;
-using DirectAuth.Server.Management;
 using DirectAuth.Server.Observability;
-using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 
 namespace DirectAuth.Server.Passkeys;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using DirectAuth.Server.Observability;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
-using DirectAuth.Server.Transactions;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Settings;
 
 namespace DirectAuth.Server.Security;
 

@@ -1,4 +1,4 @@
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;

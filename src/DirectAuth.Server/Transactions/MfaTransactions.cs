@@ -1,11 +1,12 @@
 using DirectAuth.Server.Applications;
 using DirectAuth.Server.AuthorizationServers;
-using DirectAuth.Server.Grants;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Policies;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace DirectAuth.Server.Transactions;
 
 /// <summary>
-/// MFA transactions: created by <see cref="SignInCompletion"/> when a policy needs a second factor, looked
+/// MFA transactions: created by <c>Grants.SignInCompletion</c> when a policy needs a second factor, looked
 /// up by every second-factor grant and by <c>/challenge</c>, and completed once. The out-of-band feature
 /// uses the same four calls: <see cref="FindAsync"/>, <see cref="RecordWrongCodeAsync"/>,
 /// <see cref="CompleteAsync"/> (and <see cref="StartAsync"/> through SignInCompletion).

@@ -1,7 +1,7 @@
 using System.Globalization;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Security;
+using DirectAuth.Server.Settings;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using DirectAuth.Server.Hosting;
+using DirectAuth.Server.Settings;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

@@ -9,6 +9,7 @@ using DirectAuth.Server.Grants;
 using DirectAuth.Server.Http;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Tests.Infrastructure;
+using DirectAuth.Server.Tokens;
 using DirectAuth.Server.Transactions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using DirectAuth.Protocol;
-using DirectAuth.Server.Authenticators.Phone;
+using DirectAuth.Server.Phone;
 using DirectAuth.Server.OutOfBand.Push;
 using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.Phone;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using DirectAuth.Server.OutOfBand;
 using DirectAuth.Server.Storage;
 
 namespace DirectAuth.Server.Observability.Telemetry;
@@ -27,7 +26,7 @@ public sealed class DirectAuthMetrics
         _mfaChallenges = meter.CreateCounter<long>("directauth.mfa.challenges", "{challenge}", "Sign-ins that were asked for a second factor, by the primary factor.");
         _pushesSent = meter.CreateCounter<long>("directauth.push.sent", "{push}", "Push challenges sent to a device.");
         _pushesAnswered = meter.CreateCounter<long>("directauth.push.answered", "{push}", "Push challenges answered, by answer (approved or denied).");
-        _pushesExpired = meter.CreateCounter<long>("directauth.push.expired", "{push}", "Push answers that came after the challenge had expired.");
+        _pushesExpired = meter.CreateCounter<long>("directauth.push.expired", "{push}", "Push challenges that expired unanswered (counted by the expired-rows cleanup, within 5 minutes of the expiry).");
         _phoneSent = meter.CreateCounter<long>("directauth.phone.sent", "{message}", "SMS and voice messages handed to the provider, by provider and channel.");
         _phoneFailed = meter.CreateCounter<long>("directauth.phone.failed", "{message}", "SMS and voice messages the provider did not take, by provider and channel.");
         _lockouts = meter.CreateCounter<long>("directauth.lockouts", "{lockout}", "Logins that reached the failure cap and were locked.");
@@ -70,7 +69,10 @@ public sealed class DirectAuthMetrics
     public void MfaChallenge(string primaryFactor) => _mfaChallenges.Add(1, new KeyValuePair<string, object?>("factor", primaryFactor));
     public void PushSent() => _pushesSent.Add(1);
     public void PushAnswered(bool approved) => _pushesAnswered.Add(1, new KeyValuePair<string, object?>("answer", approved ? "approved" : "denied"));
-    public void PushExpired() => _pushesExpired.Add(1);
+    public void PushesExpired(int count)
+    {
+        if (count > 0) _pushesExpired.Add(count);
+    }
 
     public void PhoneMessage(string provider, string channel, bool delivered) =>
         (delivered ? _phoneSent : _phoneFailed).Add(1, new("provider", provider), new("channel", channel));
@@ -86,9 +88,9 @@ public sealed class DirectAuthMetrics
         try
         {
             using var scope = scopes.CreateScope();
+            if (scope.ServiceProvider.GetService<IPendingOutOfBand>() is not { } pending) return 0;
             var db = scope.ServiceProvider.GetRequiredService<DirectAuthDb>();
-            var now = clock.GetUtcNow();
-            return db.Set<OobTransaction>().Count(t => t.Status == OobStatus.Pending && t.ExpiresAt > now);
+            return pending.CountPending(db, clock.GetUtcNow());
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {

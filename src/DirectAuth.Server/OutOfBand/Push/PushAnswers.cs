@@ -44,7 +44,6 @@ public sealed class PushAnswers(DirectAuthDb db, DeviceSignatures signatures, Se
         var now = clock.GetUtcNow();
         if (tx.Status != OobStatus.Pending || tx.ExpiresAt <= now)
         {
-            if (tx.Status == OobStatus.Pending) metrics.PushExpired();
             await RefusedAsync(factor, tx, "NOT_PENDING", "A device answered a push that is no longer pending (replayed or late)", ct);
             return NotPending();
         }

@@ -1,4 +1,5 @@
-using DirectAuth.Server.Hosting;
+using DirectAuth.Protocol;
+using DirectAuth.Server.Observability.Telemetry;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -28,9 +29,11 @@ internal sealed class PushDeviceProofConfiguration : IEntityTypeConfiguration<Pu
 /// <summary>
 /// Deletes what has served its purpose: used stream proofs once they could no longer be fresh, and
 /// transactions once they ended long enough ago that neither the push limits nor the number challenge
-/// after a denial look at them any more.
+/// after a denial look at them any more. Each pass also marks the pushes that expired unanswered since the last
+/// one (<c>resolved_at</c> set to their expiry) and adds the rows it marked to <c>directauth.push.expired</c>: one
+/// statement, so a push is counted once even when several instances clean up at the same moment.
 /// </summary>
-internal sealed class OutOfBandExpiringRows(Microsoft.Extensions.Options.IOptions<OutOfBandOptions> options) : IExpiringRows
+internal sealed class OutOfBandExpiringRows(Microsoft.Extensions.Options.IOptions<OutOfBandOptions> options, DirectAuthMetrics metrics) : IExpiringRows
 {
     public async Task<int> DeleteExpiredAsync(DirectAuthDb db, DateTimeOffset now, CancellationToken ct)
     {
@@ -38,6 +41,9 @@ internal sealed class OutOfBandExpiringRows(Microsoft.Extensions.Options.IOption
         var keep = TimeSpan.FromSeconds(Math.Max(push.WindowSeconds, push.NumberChallengeAfterDenialSeconds));
         var before = now - keep;
         var n = await db.Set<PushDeviceProof>().Where(p => p.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        metrics.PushesExpired(await db.Set<OobTransaction>()
+            .Where(t => t.ExpiresAt <= now && t.ResolvedAt == null && t.Status == OobStatus.Pending && t.Channel == Channels.Push && t.UserId != null)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.ResolvedAt, t => t.ExpiresAt), ct));
         n += await db.Set<OobTransaction>().Where(t => t.ExpiresAt < before).ExecuteDeleteAsync(ct);
         return n;
     }
