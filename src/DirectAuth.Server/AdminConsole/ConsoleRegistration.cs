@@ -1,4 +1,3 @@
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Management;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using DirectAuth.Server.AdminConsole;
 using DirectAuth.Server.Tests.Infrastructure;
-using DirectAuth.Server.Transactions;
+using DirectAuth.Server.Observability;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

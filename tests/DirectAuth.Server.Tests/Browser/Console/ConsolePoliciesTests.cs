@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DirectAuth.Server.Tests.Infrastructure;
 using DirectAuth.Server.Tests.Mfa;
-using DirectAuth.Server.Transactions;
+using DirectAuth.Server.Observability;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using DirectAuth.Server.AdminConsole;
 using DirectAuth.Server.Tests.Infrastructure;
-using DirectAuth.Server.Transactions;
+using DirectAuth.Server.Observability;
 
 namespace DirectAuth.Server.Tests.Browser.Console;
 

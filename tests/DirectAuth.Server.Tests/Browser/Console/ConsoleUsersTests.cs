@@ -123,7 +123,7 @@ public sealed class ConsoleUsersTests(ConsoleServer server) : IClassFixture<Cons
         var user = $"console-locked-{Guid.NewGuid():N}@example.com";
         var userId = await server.CreateUserAsync(user);
         var app = await server.RegisterClientAsync();
-        for (var i = 0; i < new Hosting.LockoutOptions().MaxFailures; i++)
+        for (var i = 0; i < new Settings.LockoutOptions().MaxFailures; i++)
             await server.PasswordGrantAsync(app.ClientId, user, "not the password " + i);
         Assert.Equal(400, (await server.PasswordGrantAsync(app.ClientId, user, ServerFixture.DefaultPassword)).Status);
         await page.OpenAsync(server, $"#users/{userId}");

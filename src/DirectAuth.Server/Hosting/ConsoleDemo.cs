@@ -1,11 +1,11 @@
+using DirectAuth.Server.AdminConsole;
 using DirectAuth.Server.Groups;
-using DirectAuth.Server.Hosting;
 using DirectAuth.Server.Storage;
 using DirectAuth.Server.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace DirectAuth.Server.AdminConsole;
+namespace DirectAuth.Server.Hosting;
 
 /// <summary><c>--demo</c>: the demo user becomes an administrator of the console (after <see cref="DemoSetup"/> made it).</summary>
 public static class ConsoleDemo
