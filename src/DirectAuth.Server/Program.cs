@@ -1,3 +1,4 @@
+using DirectAuth.Server.AdminConsole;
 using DirectAuth.Server.ApiReference;
 using DirectAuth.Server.Phone;
 using DirectAuth.Server.Endpoints;
@@ -51,6 +52,7 @@ builder.Services.AddPasskeys();
 builder.Services.AddPasskeyGrants();
 builder.Services.AddMyAccount();
 builder.Services.AddMyAccountPage();
+builder.Services.AddAdminConsole();
 builder.Services.AddDirectAuthHealth();
 builder.Services.AddDirectAuthTelemetry(builder.Configuration); // metrics (/metrics, OTLP) and traces (OTLP)
 var behindProxy = ProxySetup.Configure(builder.Services, builder.Configuration);
@@ -95,6 +97,7 @@ app.MapAuthorizeEndpoint();
 app.MapOutOfBand();
 app.MapPasskeys();
 app.MapMyAccountPage();
+app.MapAdminConsole();
 app.MapDirectAuthHealth();
 
 var admin = app.MapGroup("/api/v1").AddEndpointFilter<AdminAuthentication>();
@@ -130,6 +133,7 @@ if (demo)
 {
     var baseUrl = options.PublicUrl?.TrimEnd('/') ?? app.Urls.First().Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
     await DemoSetup.RunAsync(app.Services, baseUrl, Console.Out, CancellationToken.None);
+    await ConsoleDemo.RunAsync(app.Services, baseUrl, Console.Out, CancellationToken.None);
 }
 await app.WaitForShutdownAsync();
 

@@ -40,6 +40,8 @@ public sealed class AuditLog(DirectAuthDb db, TimeProvider clock, IHttpContextAc
     public void Add(AuditEntry entry)
     {
         var ip = entry.IpAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+        if (entry is { ActorType: AdminActor.TokenActorType, ActorId: AdminActor.TokenActorId } && AdminActor.Of(http.HttpContext) is { } person)
+            entry = entry with { ActorType = "User", ActorId = person.UserId, ActorAlternateId = person.Login }; // the admin console's signed-in admin
         if (entry.EventType == EventTypes.AccountLocked) metrics?.Lockout();
         db.Add(new AuditEvent
         {

@@ -17,7 +17,7 @@ public sealed partial class LayeringTests
         ["Users", "Applications", "AuthorizationServers", "Groups", "Delivery", "RecoveryCodes", "Tokens", "ClientAuthentication",
             "Throttling", "Authenticators", "Policies", "Transactions", "OutOfBand", "PushProviders", "Phone", "Passkeys"],
         ["Grants"],
-        ["Endpoints", "Management", "MyAccount", "MyAccountPage", "ApiReference", "Health"],
+        ["Endpoints", "Management", "MyAccount", "MyAccountPage", "AdminConsole", "ApiReference", "Health"],
         ["Hosting", "(root)"],
     ];
 
