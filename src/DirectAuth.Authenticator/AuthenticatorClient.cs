@@ -77,7 +77,7 @@ public sealed class AuthenticatorClient(HttpClient http, IDeviceKeyStore keys, T
     /// <summary>Tells the server the device's new push token (APNs and FCM rotate them) or platform; <c>sse</c> with no token stops wake-ups.</summary>
     public async Task<PushTokenResult> UpdatePushTokenAsync(DeviceAccount account, string platform, string? pushToken, CancellationToken ct = default)
     {
-        var jws = await SignAsync(account, new PushTokenClaims { Platform = platform, PushToken = pushToken, IssuedAt = Now() }, PushJsonContext.Default.PushTokenClaims, PushDeviceApi.TokenJwsType, ct);
+        var jws = await SignAsync(account, new PushTokenClaims { Platform = platform, PushToken = pushToken, IssuedAt = Now(), Id = Guid.NewGuid().ToString("N") }, PushJsonContext.Default.PushTokenClaims, PushDeviceApi.TokenJwsType, ct);
         return await PostJwsAsync(account.Server + PushDeviceApi.TokenPath, jws, PushJsonContext.Default.PushTokenResult, ct);
     }
 

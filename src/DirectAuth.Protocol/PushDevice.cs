@@ -108,6 +108,8 @@ public sealed record PushTokenClaims
     [JsonPropertyName("platform")] public required string Platform { get; init; }
     [JsonPropertyName("pushToken"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PushToken { get; init; }
     [JsonPropertyName("iat")] public required long IssuedAt { get; init; }
+    /// <summary>A fresh random id (16 to 128 characters): the server takes each one once, so a captured update cannot be replayed to put back an older token.</summary>
+    [JsonPropertyName("jti")] public required string Id { get; init; }
 }
 
 /// <summary>The server's answer to a token refresh.</summary>

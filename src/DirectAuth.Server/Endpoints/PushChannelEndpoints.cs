@@ -81,30 +81,13 @@ public static class PushChannelEndpoints
                 PushDeviceApi.ConnectJwsType, PushJsonContext.Default.PushConnectClaims, c => c.IssuedAt, ct);
             var url = directory.OriginOf(http.Request) + path;
             if (device is ({ } f, { Method: "GET", Id.Length: >= 16 and <= 128 } claims) && claims.Url == url
-                && await RememberProofAsync(db, f.Id, claims.Id, clock.GetUtcNow().AddSeconds(2 * options.Value.Push.DeviceClockSkewSeconds), ct))
+                && await PushDeviceProofs.RememberAsync(db, f.Id, claims.Id, clock.GetUtcNow().AddSeconds(2 * options.Value.Push.DeviceClockSkewSeconds), ct))
                 return f;
         }
         await services.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(OobEvents.DeviceRefused, Outcomes.Deny,
             refusal + ": missing, invalid, stale or replayed device signature") { Reason = "INVALID_SIGNATURE", Severity = "WARN" }, ct);
         http.Response.Headers.WWWAuthenticate = PushDeviceApi.AuthorizationScheme;
         return null;
-    }
-
-    /// <summary>Records the proof's jti; false when it was used before (a replayed connect).</summary>
-    private static async Task<bool> RememberProofAsync(DirectAuthDb db, string factorId, string jti, DateTimeOffset expiresAt, CancellationToken ct)
-    {
-        if (await db.Set<PushDeviceProof>().AnyAsync(p => p.FactorId == factorId && p.Jti == jti, ct)) return false;
-        var proof = db.Add(new PushDeviceProof { FactorId = factorId, Jti = jti, ExpiresAt = expiresAt });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            proof.State = EntityState.Detached; // the same proof raced in twice: the primary key let one through
-            return false;
-        }
     }
 
     private static async Task<(string? Jws, IResult? Error)> ReadJwsAsync(HttpRequest request)

@@ -109,7 +109,7 @@ public sealed class PushDeviceRegistrationTests(PhonePushServer server) : IClass
     {
         var (user, token) = await server.CreatePhoneUserAsync($"reg-forged-{Guid.NewGuid():N}@example.com", PushPlatforms.Apns);
         using var other = DeviceKey.Create();
-        var forged = other.Sign(new PushTokenClaims { Platform = PushPlatforms.Apns, PushToken = "deadbeefdeadbeef", IssuedAt = server.Clock.GetUtcNow().ToUnixTimeSeconds() },
+        var forged = other.Sign(new PushTokenClaims { Platform = PushPlatforms.Apns, PushToken = "deadbeefdeadbeef", IssuedAt = server.Clock.GetUtcNow().ToUnixTimeSeconds(), Id = Guid.NewGuid().ToString("N") },
             PushJsonContext.Default.PushTokenClaims, PushDeviceApi.TokenJwsType, user.Account.FactorId);
 
         var (status, body) = await DeviceRequests.PostJwsAsync(server, PushDeviceApi.TokenPath, forged);
@@ -123,11 +123,33 @@ public sealed class PushDeviceRegistrationTests(PhonePushServer server) : IClass
     }
 
     [Fact]
+    public async Task UpdateToken_SameSignedUpdateSentTwiceOrWithoutJti_SecondAnd401_TheNewerTokenStays()
+    {
+        var (user, _) = await server.CreatePhoneUserAsync($"reg-replay-{Guid.NewGuid():N}@example.com", PushPlatforms.Apns);
+        using var key = DeviceKey.Import(user.Account.PrivateKey);
+        string Update(string pushToken, string jti) => key.Sign(new PushTokenClaims
+            { Platform = PushPlatforms.Apns, PushToken = pushToken, IssuedAt = server.Clock.GetUtcNow().ToUnixTimeSeconds(), Id = jti },
+            PushJsonContext.Default.PushTokenClaims, PushDeviceApi.TokenJwsType, user.Account.FactorId);
+        var older = Update("0ld0ld0ld0ld0ld0ld0ld0ld", Guid.NewGuid().ToString("N"));
+
+        Assert.Equal(200, (await DeviceRequests.PostJwsAsync(server, PushDeviceApi.TokenPath, older)).Status);
+        Assert.Equal(200, (await DeviceRequests.PostJwsAsync(server, PushDeviceApi.TokenPath, Update("n3wn3wn3wn3wn3wn3wn3wn3w", Guid.NewGuid().ToString("N")))).Status);
+        var (replayStatus, replay) = await DeviceRequests.PostJwsAsync(server, PushDeviceApi.TokenPath, older);
+        Assert.Equal((401, "E0000011"), (replayStatus, replay.GetProperty("errorCode").GetString()));
+        Assert.Equal(401, (await DeviceRequests.PostJwsAsync(server, PushDeviceApi.TokenPath, Update("5h0r75h0r75h0r75h0r7", "short"))).Status);
+
+        var client = await OobKit.RegisterAppAsync(server, "never");
+        Assert.Equal(200, (await OobKit.StartAsync(server, client.ClientId, user.Login)).Status);
+        await PhonePushServer.EventuallyAsync(() => server.Apns.RequestsFor("n3wn3wn3wn3wn3wn3wn3wn3w"), r => r.Count > 0);
+        Assert.Empty(server.Apns.RequestsFor("0ld0ld0ld0ld0ld0ld0ld0ld"));
+    }
+
+    [Fact]
     public async Task UpdateToken_AnswerSignatureReused_401()
     {
         var (user, _) = await server.CreatePhoneUserAsync($"reg-typ-{Guid.NewGuid():N}@example.com", PushPlatforms.Apns);
         using var key = DeviceKey.Import(user.Account.PrivateKey);
-        var wrongType = key.Sign(new PushTokenClaims { Platform = PushPlatforms.Apns, PushToken = "deadbeefdeadbeef", IssuedAt = server.Clock.GetUtcNow().ToUnixTimeSeconds() },
+        var wrongType = key.Sign(new PushTokenClaims { Platform = PushPlatforms.Apns, PushToken = "deadbeefdeadbeef", IssuedAt = server.Clock.GetUtcNow().ToUnixTimeSeconds(), Id = Guid.NewGuid().ToString("N") },
             PushJsonContext.Default.PushTokenClaims, PushDeviceApi.AnswerJwsType, user.Account.FactorId);
 
         Assert.Equal(401, (await DeviceRequests.PostJwsAsync(server, PushDeviceApi.TokenPath, wrongType)).Status);

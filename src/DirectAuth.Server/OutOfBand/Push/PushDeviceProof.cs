@@ -14,6 +14,27 @@ public sealed class PushDeviceProof
     public DateTimeOffset ExpiresAt { get; set; }
 }
 
+/// <summary>Takes each device proof's jti once (event-stream connects, pending fetches, push token updates).</summary>
+public static class PushDeviceProofs
+{
+    /// <summary>Records the proof's jti until <paramref name="expiresAt"/>; false when it was used before (a replay).</summary>
+    public static async Task<bool> RememberAsync(DirectAuthDb db, string factorId, string jti, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        if (await db.Set<PushDeviceProof>().AnyAsync(p => p.FactorId == factorId && p.Jti == jti, ct)) return false;
+        var proof = db.Add(new PushDeviceProof { FactorId = factorId, Jti = jti, ExpiresAt = expiresAt });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            proof.State = EntityState.Detached; // the same proof raced in twice: the primary key let one through
+            return false;
+        }
+    }
+}
+
 internal sealed class PushDeviceProofConfiguration : IEntityTypeConfiguration<PushDeviceProof>
 {
     public void Configure(EntityTypeBuilder<PushDeviceProof> b)

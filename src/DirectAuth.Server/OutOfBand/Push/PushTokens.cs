@@ -5,6 +5,7 @@ using DirectAuth.Server.Http;
 using DirectAuth.Server.Observability;
 using DirectAuth.Server.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace DirectAuth.Server.OutOfBand.Push;
 
@@ -13,23 +14,24 @@ namespace DirectAuth.Server.OutOfBand.Push;
 /// one platform to another, e.g. turn off notifications: <c>sse</c>). Signed with the device key like its other
 /// requests; the profile the admin and the user see follows.
 /// </summary>
-public sealed class PushTokens(DirectAuthDb db, DeviceSignatures signatures, TimeProvider clock, AuditLog audit)
+public sealed class PushTokens(DirectAuthDb db, DeviceSignatures signatures, TimeProvider clock, AuditLog audit, IOptions<OutOfBandOptions> options)
 {
     public async Task<IResult> UpdateAsync(string compact, CancellationToken ct)
     {
         var device = await PushDevices.AuthenticateAsync(db, signatures, compact, PushDeviceApi.TokenJwsType, PushJsonContext.Default.PushTokenClaims, c => c.IssuedAt, ct);
-        if (device is null)
+        var now = clock.GetUtcNow();
+        if (device is not ({ } signed, { Id.Length: >= 16 and <= 128 } fresh)
+            || !await PushDeviceProofs.RememberAsync(db, signed.Id, fresh.Id, now.AddSeconds(2 * options.Value.Push.DeviceClockSkewSeconds), ct))
         {
-            await audit.RecordAsync(new AuditEntry(OobEvents.DeviceRefused, Outcomes.Deny, "A push token update with an invalid, stale or unknown device signature was refused")
+            await audit.RecordAsync(new AuditEntry(OobEvents.DeviceRefused, Outcomes.Deny, "A push token update with an invalid, stale, replayed or unknown device signature was refused")
             { Reason = "INVALID_SIGNATURE", Severity = "WARN" }, ct);
             return PushDevices.InvalidSignature();
         }
-        var (factor, claims) = device.Value;
+        var (factor, claims) = (signed, fresh);
         if (PushDeviceProfile.Problem(claims.Platform, claims.PushToken) is { } problem)
             return PushDevices.Invalid(PushPlatforms.IsKnown(claims.Platform) ? "pushToken" : "platform", problem);
 
         var profile = JsonSerializer.Serialize(PushDeviceProfile.With(PushDeviceProfile.Read(factor.Profile), claims.Platform));
-        var now = clock.GetUtcNow();
         await db.Set<Factor>().Where(f => f.Id == factor.Id && f.Status == FactorStatus.Active)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.PushPlatform, claims.Platform).SetProperty(f => f.PushToken, claims.PushToken)
                 .SetProperty(f => f.Profile, profile).SetProperty(f => f.LastUpdated, now), ct);
